@@ -1,0 +1,337 @@
+// The extractor over small sentences written for each rule of GUIDE.md (not taken from the
+// dev corpus), and over input that is not prose. Each row states what a reader would record.
+
+import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { extractFigures } from '../../src/figures/extract.ts';
+import type { Figure } from '../../src/types.ts';
+
+type Expected = Pick<Figure, 'metric' | 'period' | 'value' | 'unit'> & { change?: Figure['change'] };
+
+function run(text: string, published = '2024-04-28T10:00:00+08:00', title = ''): Expected[] {
+  return extractFigures({ title, text, published: new Date(published) }).map((f) => {
+    const e: Expected = { metric: f.metric, period: f.period, value: f.value, unit: f.unit };
+    if (f.change) e.change = f.change;
+    return e;
+  });
+}
+
+const yoy = (value: number, unit: '%' | 'pp' | 'x' = '%') => ({ basis: 'yoy' as const, value, unit });
+const qoq = (value: number, unit: '%' | 'pp' | 'x' = '%') => ({ basis: 'qoq' as const, value, unit });
+const other = (value: number, unit: '%' | 'pp' | 'x' = '%') => ({ basis: 'other' as const, value, unit });
+
+const rows: Array<{ rule: string; text: string; published?: string; title?: string; expect: Expected[] }> = [
+  {
+    rule: 'trigger nearest before; yoy change up and down',
+    text: '2023年公司实现营业收入12.5亿元，同比增长15.2%；归母净利润1.8亿元，同比下降3.4%。',
+    expect: [
+      { metric: 'revenue', period: '2023', value: 1.25e9, unit: 'CNY', change: yoy(15.2) },
+      { metric: 'net_profit', period: '2023', value: 1.8e8, unit: 'CNY', change: yoy(-3.4) },
+    ],
+  },
+  {
+    rule: 'currencies',
+    text: '2023年，海外收入3.2亿美元，香港业务收入5000万港元，日本子公司收入120亿日元，欧洲收入8000万欧元。',
+    expect: [
+      { metric: 'revenue', period: '2023', value: 3.2e8, unit: 'USD' },
+      { metric: 'revenue', period: '2023', value: 5e7, unit: 'HKD' },
+      { metric: 'revenue', period: '2023', value: 1.2e10, unit: 'JPY' },
+      { metric: 'revenue', period: '2023', value: 8e7, unit: 'EUR' },
+    ],
+  },
+  { rule: '万亿', text: '集团2023年营业总收入达1.2万亿元。', expect: [{ metric: 'revenue', period: '2023', value: 1.2e12, unit: 'CNY' }] },
+  {
+    rule: 'volume in 部 with 亿',
+    text: '2023年公司手机出货量达1.2亿部，同比增长8%。',
+    expect: [{ metric: 'volume', period: '2023', value: 1.2e8, unit: 'count', change: yoy(8) }],
+  },
+  {
+    rule: 'month without year resolved against the article date; thousands separator; qoq',
+    text: '该品牌3月交付新车15,230辆，环比增长12.5%。',
+    published: '2024-04-02T09:00:00+08:00',
+    expect: [{ metric: 'volume', period: '2024-03', value: 15230, unit: 'count', change: qoq(12.5) }],
+  },
+  {
+    rule: 'a month after the article month is last year',
+    text: '12月销量为8.6万辆，同比增长30%。',
+    published: '2024-01-10T09:00:00+08:00',
+    expect: [{ metric: 'volume', period: '2023-12', value: 86000, unit: 'count', change: yoy(30) }],
+  },
+  {
+    rule: 'a count at a date takes its year',
+    text: '截至2023年12月31日，平台月活跃用户达3.5亿。',
+    expect: [{ metric: 'users', period: '2023', value: 3.5e8, unit: 'count' }],
+  },
+  {
+    rule: 'percentage points',
+    text: '2023年第三季度，公司毛利率为35.6%，同比提高2.3个百分点。',
+    expect: [{ metric: 'gross_margin', period: '2023Q3', value: 35.6, unit: '%', change: yoy(2.3, 'pp') }],
+  },
+  {
+    rule: 'multiple before the amount',
+    text: '2023年上半年，净利润同比增长3倍，达到6亿元。',
+    expect: [{ metric: 'net_profit', period: '2023H1', value: 6e8, unit: 'CNY', change: yoy(3, 'x') }],
+  },
+  {
+    rule: '翻倍 is +100%',
+    text: '2023年，公司营收同比翻倍，达到20亿元。',
+    expect: [{ metric: 'revenue', period: '2023', value: 2e9, unit: 'CNY', change: yoy(100) }],
+  },
+  {
+    rule: 'rule 7: yoy kept over qoq',
+    text: '2023年第二季度营收50亿元，同比增长10%，环比增长5%。',
+    expect: [{ metric: 'revenue', period: '2023Q2', value: 5e9, unit: 'CNY', change: yoy(10) }],
+  },
+  {
+    rule: 'rule 7: a change-only statement with both is two records',
+    text: '2023年第二季度，海外营收同比增长20%，环比增长8%。',
+    expect: [
+      { metric: 'revenue', period: '2023Q2', value: null, unit: 'CNY', change: yoy(20) },
+      { metric: 'revenue', period: '2023Q2', value: null, unit: 'CNY', change: qoq(8) },
+    ],
+  },
+  {
+    rule: 'bases: 比去年同期, 较上年同期, 较年初',
+    text: '2023年销量为12万辆，比去年同期增长12%。2023年净利润5亿元，较上年同期下降5%。2023年付费用户1200万名，较年初增长3%。',
+    expect: [
+      { metric: 'volume', period: '2023', value: 120000, unit: 'count', change: yoy(12) },
+      { metric: 'net_profit', period: '2023', value: 5e8, unit: 'CNY', change: yoy(-5) },
+      { metric: 'users', period: '2023', value: 1.2e7, unit: 'count', change: other(3) },
+    ],
+  },
+  {
+    rule: 'rule 5: approximations keep the value',
+    text: '目前付费用户超过500万，2023年营收约30亿元，研发投入近2亿元。',
+    expect: [
+      { metric: 'users', period: null, value: 5e6, unit: 'count' },
+      { metric: 'revenue', period: '2023', value: 3e9, unit: 'CNY' },
+      { metric: 'rd_expense', period: '2023', value: 2e8, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'rule 6: ranges record the lower bound; forecasts are recorded',
+    text: '公司预计2024年上半年净利润为2亿元至2.5亿元，同比增长50%-80%。',
+    expect: [{ metric: 'net_profit', period: '2024H1', value: 2e8, unit: 'CNY', change: yoy(50) }],
+  },
+  {
+    rule: 'losses are negative',
+    text: '2023年公司净亏损3.2亿元，扣非净利润为-4.1亿元。',
+    expect: [
+      { metric: 'net_profit', period: '2023', value: -3.2e8, unit: 'CNY' },
+      { metric: 'net_profit_excl', period: '2023', value: -4.1e8, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'loss word after a profit metric keeps that metric',
+    text: '2023年，公司经营利润由上年的盈利1.5亿元转为亏损2.1亿元。',
+    expect: [
+      { metric: 'operating_profit', period: '2022', value: 1.5e8, unit: 'CNY' },
+      { metric: 'operating_profit', period: '2023', value: -2.1e8, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'relative years against the article date, not today',
+    text: '去年公司营收12亿元。今年一季度营收3.5亿元。',
+    expect: [
+      { metric: 'revenue', period: '2023', value: 1.2e9, unit: 'CNY' },
+      { metric: 'revenue', period: '2024Q1', value: 3.5e8, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'Beijing time decides the year',
+    text: '今年公司计划交付新车10万辆。',
+    published: '2023-12-31T17:30:00Z',
+    expect: [{ metric: 'volume', period: '2024', value: 100000, unit: 'count' }],
+  },
+  {
+    rule: 'month ranges; 1-6月 is H1',
+    text: '1-10月累计销量85.3万辆，同比增长20%。1-6月出货量为320万台。',
+    published: '2023-11-05T09:00:00+08:00',
+    expect: [
+      { metric: 'volume', period: '2023-01~2023-10', value: 853000, unit: 'count', change: yoy(20) },
+      { metric: 'volume', period: '2023H1', value: 3.2e6, unit: 'count' },
+    ],
+  },
+  {
+    rule: 'fiscal years',
+    text: '2024财年，公司总营收为120亿美元，经营利润为15亿美元。',
+    expect: [
+      { metric: 'revenue', period: 'FY2024', value: 1.2e10, unit: 'USD' },
+      { metric: 'operating_profit', period: 'FY2024', value: 1.5e9, unit: 'USD' },
+    ],
+  },
+  {
+    rule: 'market share, and shares that are not market shares',
+    text: '2023年，公司在国内市场的份额为23.5%，研发人员占比45%，海外营收占比30%。',
+    expect: [{ metric: 'market_share', period: '2023', value: 23.5, unit: '%' }],
+  },
+  {
+    rule: 'list of periods pairs with list of amounts',
+    text: '2021年至2023年，公司营收分别为10亿元、12亿元和15亿元；净利润分别为-1.2亿、0.3亿和0.8亿元。',
+    expect: [
+      { metric: 'revenue', period: '2021', value: 1e9, unit: 'CNY' },
+      { metric: 'revenue', period: '2022', value: 1.2e9, unit: 'CNY' },
+      { metric: 'revenue', period: '2023', value: 1.5e9, unit: 'CNY' },
+      { metric: 'net_profit', period: '2021', value: -1.2e8, unit: 'CNY' },
+      { metric: 'net_profit', period: '2022', value: 3e7, unit: 'CNY' },
+      { metric: 'net_profit', period: '2023', value: 8e7, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'lists of amounts pair with lists of changes',
+    text: '10月，A车型和B车型销量分别为1.2万辆和8000辆，分别同比增长20%和15%。',
+    published: '2023-11-02T09:00:00+08:00',
+    expect: [
+      { metric: 'volume', period: '2023-10', value: 12000, unit: 'count', change: yoy(20) },
+      { metric: 'volume', period: '2023-10', value: 8000, unit: 'count', change: yoy(15) },
+    ],
+  },
+  {
+    rule: 'funding: amount before or after the word; one-off events have no period',
+    text: '公司完成5亿元B轮融资。此前获得由红杉领投的1亿美元融资。',
+    expect: [
+      { metric: 'funding', period: null, value: 5e8, unit: 'CNY' },
+      { metric: 'funding', period: null, value: 1e8, unit: 'USD' },
+    ],
+  },
+  {
+    rule: 'rule 9: project investment counts, an acquisition does not, IPO subscriptions do not',
+    text: '公司拟投资50亿元建设新能源电池项目。公司以20亿元收购某公司60%股权。本次IPO获得投资者认购超过500亿港元。',
+    expect: [{ metric: 'investment', period: null, value: 5e9, unit: 'CNY' }],
+  },
+  {
+    rule: 'rule 11: a threshold about a group is not a figure',
+    text: '超九成上市公司2023年净利润增幅超20%。',
+    expect: [],
+  },
+  {
+    rule: 'per-share, cash flow, R&D, margins, EBITA',
+    text: '2023年，基本每股收益为1.25元，经营活动产生的现金流量净额为8.6亿元，研发费用2.3亿元，同比增长25%；毛利为12亿元，毛利率为32%，净利率为8.5%，经调整EBITA为4.5亿元。',
+    expect: [
+      { metric: 'eps', period: '2023', value: 1.25, unit: 'CNY' },
+      { metric: 'operating_cash_flow', period: '2023', value: 8.6e8, unit: 'CNY' },
+      { metric: 'rd_expense', period: '2023', value: 2.3e8, unit: 'CNY', change: yoy(25) },
+      { metric: 'gross_profit', period: '2023', value: 1.2e9, unit: 'CNY' },
+      { metric: 'gross_margin', period: '2023', value: 32, unit: '%' },
+      { metric: 'net_margin', period: '2023', value: 8.5, unit: '%' },
+      { metric: 'operating_profit', period: '2023', value: 4.5e8, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'a stock code in brackets is not read as a number',
+    text: '贵州茅台(600519)2023年营收1505亿元。',
+    expect: [{ metric: 'revenue', period: '2023', value: 1.505e11, unit: 'CNY' }],
+  },
+  {
+    rule: 'a converted amount in brackets is the same figure',
+    text: '2023年公司营收为30亿美元（约合人民币213亿元），同比增长12%。',
+    expect: [{ metric: 'revenue', period: '2023', value: 3e9, unit: 'USD', change: yoy(12) }],
+  },
+  {
+    rule: 'the title repeats the body: recorded once',
+    title: '某公司2023年营收同比增长15%',
+    text: '2023年公司营收12.5亿元，同比增长15.2%。',
+    expect: [{ metric: 'revenue', period: '2023', value: 1.25e9, unit: 'CNY', change: yoy(15.2) }],
+  },
+  {
+    rule: 'a change, then the new level (增长12%至30亿元)',
+    text: '2023年营收同比增长12%至30亿元。',
+    expect: [{ metric: 'revenue', period: '2023', value: 3e9, unit: 'CNY', change: yoy(12) }],
+  },
+  {
+    rule: '上年同期 states the prior year; 较上年 is year on year',
+    text: '公司2023年度实现营业收入8.76亿元，较上年增长21.35%；归属于上市公司股东的净利润为-1.23亿元，上年同期为-2.45亿元。',
+    expect: [
+      { metric: 'revenue', period: '2023', value: 8.76e8, unit: 'CNY', change: yoy(21.35) },
+      { metric: 'net_profit', period: '2023', value: -1.23e8, unit: 'CNY' },
+      { metric: 'net_profit', period: '2022', value: -2.45e8, unit: 'CNY' },
+    ],
+  },
+  {
+    rule: 'Hong Kong wording: 收入, 经调整净利润; a quarter named once governs the sentence',
+    text: '腾讯控股公布2023年第三季度业绩，收入为1546亿元，同比增长10%；经调整净利润为449亿元，同比增长39%。',
+    published: '2023-11-15T18:00:00+08:00',
+    expect: [
+      { metric: 'revenue', period: '2023Q3', value: 1.546e11, unit: 'CNY', change: yoy(10) },
+      { metric: 'net_profit', period: '2023Q3', value: 4.49e10, unit: 'CNY', change: yoy(39) },
+    ],
+  },
+  {
+    rule: 'a part of a period stated in the same sentence (其中第四季度)',
+    text: '2023年净利润30亿元，同比增长12%，其中第四季度净利润8亿元，同比下降5%。',
+    expect: [
+      { metric: 'net_profit', period: '2023', value: 3e9, unit: 'CNY', change: yoy(12) },
+      { metric: 'net_profit', period: '2023Q4', value: 8e8, unit: 'CNY', change: yoy(-5) },
+    ],
+  },
+  {
+    rule: 'users and market share with their nouns',
+    text: '2023年，公司月活跃用户数（MAU）达到3.2亿，智能手机出货量为1.46亿台，全球市场份额为12.8%。',
+    expect: [
+      { metric: 'users', period: '2023', value: 3.2e8, unit: 'count' },
+      { metric: 'volume', period: '2023', value: 1.46e8, unit: 'count' },
+      { metric: 'market_share', period: '2023', value: 12.8, unit: '%' },
+    ],
+  },
+  {
+    rule: 'rule 8: energy, capacity and weight are not volume; their changes belong to them',
+    text: '2023年动力电池装机量达到35GWh，同比增长40%，年产能10万吨。',
+    expect: [],
+  },
+];
+
+describe('extractFigures: one rule per row', () => {
+  for (const row of rows) {
+    it(row.rule, () => {
+      const got = run(row.text, row.published, row.title);
+      expect(got).toEqual(row.expect);
+    });
+  }
+});
+
+describe('extractFigures: what is not prose yields nothing and never throws', () => {
+  const negatives: Array<[string, string]> = [
+    ['empty text', ''],
+    ['text without numbers', '公司发布新一代产品，市场反响热烈，管理层表示将继续加大投入。'],
+    ['stock price, index level and market value', '股价报收45.6元/股，涨幅3.2%，总市值达2000亿元；上证指数收于3050.12点。'],
+    ['stock codes', '贵州茅台（600519.SH）与腾讯控股（00700.HK）、阿里巴巴（BABA.US）今日公告。'],
+    ['phone numbers', '客服电话400-820-8820，手机13812345678，传真010-12345678。'],
+    ['dates and times', '2023年10月12日，公司于2023-10-12 09:30发布公告，会议定于10月20日召开。'],
+    ['numbers inside URLs', '详见 https://example.com/report/2023/revenue-4.24亿元?id=600519 与 www.cninfo.com.cn/1.5亿元'],
+    ['image names', '配图 IMG_2021_4.24.jpg 与 chart-2023-12.5亿元.png'],
+    ['a table of contents', '1.1 营业收入 ........ 12\n1.2 净利润 ........ 15\n第三节 管理层讨论 …… 20'],
+    ['patents and employees', '公司新增发明专利120项，员工总数达1.2万人，研发人员占比45%。'],
+    ['mojibake (UTF-8 read as latin-1)', Buffer.from('公司营业收入12.5亿元，同比增长15%', 'utf8').toString('latin1')],
+    ['mojibake (GBK read as latin-1)', iconv.encode('公司营业收入12.5亿元，同比增长15%', 'gbk').toString('latin1')],
+    ['orders are not units sold', '公司本月新增订单1.3万台，在手订单超过5万辆。'],
+    ['stock-market money flows', '今日该股主力资金净流入3.2亿元，融资余额为15亿元，成交额28亿元。'],
+    ['losses and charges after a metric word are not that metric', '公司营收增长放缓，主要原因是汇率波动导致损失约3亿元；计提资产减值准备5.6亿元。'],
+    ['household income is not revenue', '2023年全国居民人均可支配收入39218元，同比名义增长6.3%。'],
+  ];
+  for (const [name, text] of negatives) {
+    it(name, () => {
+      expect(run(text)).toEqual([]);
+    });
+  }
+
+  it('a missing date leaves relative periods unresolved rather than guessing today', () => {
+    const figures = extractFigures({ title: '', text: '今年一季度营收3.5亿元。', published: null });
+    expect(figures).toEqual([expect.objectContaining({ metric: 'revenue', value: 3.5e8, period: null })]);
+  });
+
+  it('5 MB of text is read quickly and without a crash', () => {
+    const paragraph = '2023年公司实现营业收入12.5亿元，同比增长15.2%，详见 https://example.com/a.jpg 与电话400-820-8820。\n';
+    const big = paragraph.repeat(Math.ceil((5 * 1024 * 1024) / Buffer.byteLength(paragraph)));
+    const started = performance.now();
+    const figures = extractFigures({ title: '', text: big, published: new Date('2024-04-28T10:00:00+08:00') });
+    const elapsed = performance.now() - started;
+    expect(figures).toEqual([expect.objectContaining({ metric: 'revenue', value: 1.25e9 })]);
+    // 2.5 s on an idle core; the bound leaves room for a loaded CI machine.
+    expect(elapsed).toBeLessThan(10_000);
+  });
+
+  it('a single 1 MB line without breaks does not hang', () => {
+    const line = '营收'.repeat(100_000) + '1'.repeat(300_000) + '亿元，'.repeat(100_000);
+    expect(() => extractFigures({ title: '', text: line, published: null })).not.toThrow();
+  });
+});
