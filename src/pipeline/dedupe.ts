@@ -1,0 +1,319 @@
+// Dedupe memory in Keyv: which items were seen (source + guid), and story fingerprints so a
+// story syndicated by another outlet is recorded as a copy of the first and never delivered
+// twice. Whole polls are classified and remembered in a few batched calls.
+//
+// Keys (within the Keyv namespace):
+//   s:<hash of source+guid>  → { i: storyId }               an item seen before
+//   t:<hash of title>        → { i: storyId[] }             stories with this normalised title
+//   a:<anchor hash>          → { i: storyId[] }             stories whose sketch has this anchor
+//   f:<storyId>              → { t, k, c, n }               the story's fingerprint, to verify
+// Every value carries `x`, its expiry in ms, computed from the injected clock. Keyv's own TTL
+// would be computed from Date.now() and checked against it on every read, so entries written
+// under a test's ManualClock would vanish; `sweep()` deletes what has expired.
+
+import { createHash } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Clock } from '../clock.ts';
+import type { Item, Post } from '../types.ts';
+import { StoreError } from '../errors.ts';
+import { sqliteAccess } from '../../storage/keyv.ts';
+import { anchors, fingerprint, hasDistinctiveTitle, sameStory, type StoryFingerprint } from './fingerprint.ts';
+
+export const DEFAULT_DEDUPE_WINDOW_MS = 30 * 86_400_000;
+/** Stories kept per title or anchor key: a boilerplate anchor shared by a whole outlet must
+ * not grow a list without bound, and the newest stories are the likely originals. */
+const LIST_CAP = 8;
+/** Known stories verified per new item. */
+const MAX_CANDIDATES = 8;
+/** Keys per read or write: @keyv/sqlite matches getMany rows to keys in O(keys × rows). */
+const CHUNK = 500;
+const MAX_PENDING = 20_000;
+
+export interface Classified {
+  fresh: {
+    item: Item;
+    /** known story id, or null */
+    storyOf: number | null;
+    /** index in `items` of an earlier item of the same story in this batch */
+    sameBatchAs: number | null;
+  }[];
+  /** items dropped because seen before */
+  seen: number;
+}
+
+interface Expiring {
+  /** Expiry, ms since the epoch. */
+  x: number;
+}
+interface SeenEntry extends Expiring {
+  i: number;
+}
+interface ListEntry extends Expiring {
+  i: number[];
+}
+interface FingerprintEntry extends Expiring {
+  t: string;
+  /** The sketch, base64 of little-endian uint32s. */
+  k: string;
+  c: number;
+  n: string[];
+}
+
+export class Deduper {
+  private readonly windowMs: number;
+  private readonly clock: Clock;
+  private lock: Promise<unknown> = Promise.resolve();
+  /** Fingerprints classify computed, by seen key, for remember to reuse (bounded). */
+  private readonly pending = new Map<string, StoryFingerprint>();
+
+  constructor(
+    private readonly keyv: Keyv,
+    options: { windowMs: number; clock: Clock },
+  ) {
+    this.windowMs = options.windowMs;
+    this.clock = options.clock;
+  }
+
+  /** Runs `work` after every earlier `exclusive` call has finished, so that two polls
+   * ingesting at once cannot both take the same story for new. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(work);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Splits a poll's items into those seen before (counted) and fresh ones, each fresh one
+   * marked as a copy of a known story, of an earlier item in this batch, or new. */
+  async classify(items: Item[]): Promise<Classified> {
+    const now = this.clock.now().getTime();
+    const seenKeys = items.map(seenKey);
+    const stored = await this.read<SeenEntry>(seenKeys, now);
+    const inBatch = new Set<string>();
+    const unseen: { index: number; fp: StoryFingerprint; keys: string[] }[] = [];
+    if (this.pending.size > MAX_PENDING) this.pending.clear();
+    let seen = 0;
+    items.forEach((item, index) => {
+      const key = seenKeys[index]!;
+      if (stored.has(key) || inBatch.has(key)) {
+        seen++;
+        return;
+      }
+      inBatch.add(key);
+      const fp = fingerprint(item.title, item.text);
+      this.pending.set(key, fp);
+      unseen.push({ index, fp, keys: lookupKeys(fp) });
+    });
+
+    const lists = await this.read<ListEntry>([...new Set(unseen.flatMap((u) => u.keys))], now);
+    const candidatesOf = unseen.map((u) => rankCandidates(u.keys.map((key) => lists.get(key)?.i ?? [])));
+    const records = await this.read<FingerprintEntry>([...new Set(candidatesOf.flat())].map(storyKey), now);
+    const known = new Map([...records].map(([key, entry]) => [key, fromEntry(entry)]));
+
+    const batch = new BatchIndex();
+    const fresh: Classified['fresh'] = [];
+    const decided = new Map<number, { storyOf: number | null; root: number }>();
+    unseen.forEach(({ index, fp, keys }, n) => {
+      let storyOf: number | null = null;
+      let sameBatchAs: number | null = null;
+      for (const id of candidatesOf[n]!) {
+        const story = known.get(storyKey(id));
+        if (story && sameStory(fp, story)) {
+          storyOf = id;
+          break;
+        }
+      }
+      if (storyOf === null) {
+        for (const earlier of batch.candidates(keys)) {
+          if (!sameStory(fp, earlier.fp)) continue;
+          const first = decided.get(earlier.index)!;
+          if (first.storyOf !== null) storyOf = first.storyOf;
+          else sameBatchAs = first.root;
+          break;
+        }
+      }
+      decided.set(index, { storyOf, root: sameBatchAs ?? index });
+      batch.add(index, fp, keys);
+      fresh.push({ item: items[index]!, storyOf, sameBatchAs });
+    });
+    return { fresh, seen };
+  }
+
+  /** Records stored posts: every post as seen, and each new story's fingerprint (a copy
+   * points at its story, which is already remembered). Entries expire windowMs from now. */
+  async remember(posts: Post[]): Promise<void> {
+    if (posts.length === 0) return;
+    const now = this.clock.now().getTime();
+    const x = now + this.windowMs;
+    const entries: { key: string; value: Expiring }[] = posts.map((p) => {
+      const value: SeenEntry = { i: p.storyId, x };
+      return { key: seenKey(p), value };
+    });
+    const additions = new Map<string, number[]>();
+    for (const post of posts) {
+      const key = seenKey(post);
+      const cached = this.pending.get(key);
+      this.pending.delete(key);
+      if (post.storyId !== post.id) continue;
+      const fp = cached ?? fingerprint(post.title, post.text);
+      entries.push({ key: storyKey(post.id), value: toEntry(fp, x) });
+      for (const key of lookupKeys(fp)) {
+        const ids = additions.get(key) ?? [];
+        additions.set(key, ids);
+        ids.push(post.id);
+      }
+    }
+    const current = await this.read<ListEntry>([...additions.keys()], now);
+    for (const [key, ids] of additions) {
+      // Newest first: this batch's stories (latest last in `ids`), then those stored before.
+      const merged = [...new Set([...ids.slice(-LIST_CAP).reverse(), ...(current.get(key)?.i ?? [])])].slice(0, LIST_CAP);
+      const value: ListEntry = { i: merged, x };
+      entries.push({ key, value });
+    }
+    await this.write(entries);
+  }
+
+  /** Deletes expired entries; returns how many. */
+  async sweep(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const sql = sqliteAccess(this.keyv);
+    try {
+      if (sql) {
+        await sql.query(
+          `DELETE FROM ${sql.table} WHERE key >= ? AND key < ? AND json_valid(value) AND json_extract(value, '$.value.x') <= ?`,
+          sql.prefix,
+          prefixEnd(sql.prefix),
+          now,
+        );
+        const [row] = await sql.query('SELECT changes() AS n');
+        return Number(row?.n ?? 0);
+      }
+      const expired: string[] = [];
+      if (!this.keyv.iterator) return 0;
+      for await (const [key, value] of this.keyv.iterator(this.keyv.namespace) as AsyncIterable<[string, Partial<Expiring> | undefined]>) {
+        if (typeof value?.x === 'number' && value.x <= now) expired.push(key);
+      }
+      if (expired.length > 0) await this.keyv.delete(expired);
+      return expired.length;
+    } catch (error) {
+      throw new StoreError('cannot sweep expired dedupe entries', {}, { cause: error });
+    }
+  }
+
+  private async read<T extends Expiring>(keys: string[], now: number): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    try {
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const chunk = keys.slice(i, i + CHUNK);
+        const values = await this.keyv.getMany<T>(chunk);
+        values.forEach((value, n) => {
+          if (value && typeof value.x === 'number' && value.x > now) out.set(chunk[n]!, value);
+        });
+      }
+    } catch (error) {
+      throw new StoreError('cannot read the dedupe memory', {}, { cause: error });
+    }
+    return out;
+  }
+
+  private async write(entries: { key: string; value: Expiring }[]): Promise<void> {
+    const sql = sqliteAccess(this.keyv);
+    try {
+      if (!sql) {
+        await this.keyv.setMany(entries);
+        return;
+      }
+      // One upsert per chunk instead of one statement (and one commit) per key.
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const rows = await Promise.all(
+          entries.slice(i, i + CHUNK).map(async (e) => [sql.prefix + e.key, await this.keyv.serializeData({ value: e.value })]),
+        );
+        await sql.query(
+          `INSERT INTO ${sql.table} (key, value)
+           SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(?) AS j WHERE true
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          JSON.stringify(rows),
+        );
+      }
+    } catch (error) {
+      throw new StoreError('cannot write the dedupe memory', {}, { cause: error });
+    }
+  }
+}
+
+/** Earlier fresh items of this batch, found by title and anchors like known stories. */
+class BatchIndex {
+  private readonly byKey = new Map<string, { index: number; fp: StoryFingerprint }[]>();
+
+  add(index: number, fp: StoryFingerprint, keys: string[]): void {
+    for (const key of keys) {
+      // Newest first and capped, like the stored lists.
+      const list = this.byKey.get(key) ?? [];
+      list.unshift({ index, fp });
+      if (list.length > LIST_CAP) list.pop();
+      this.byKey.set(key, list);
+    }
+  }
+
+  /** The earlier items sharing most keys with this one (then the latest), at most
+   * MAX_CANDIDATES: a footer every item of a feed shares must not make a poll quadratic. */
+  candidates(keys: string[]): { index: number; fp: StoryFingerprint }[] {
+    const hits = new Map<number, { entry: { index: number; fp: StoryFingerprint }; count: number }>();
+    for (const key of keys) {
+      for (const entry of this.byKey.get(key) ?? []) {
+        const hit = hits.get(entry.index);
+        if (hit) hit.count++;
+        else hits.set(entry.index, { entry, count: 1 });
+      }
+    }
+    return [...hits.values()]
+      .sort((a, b) => b.count - a.count || b.entry.index - a.entry.index)
+      .slice(0, MAX_CANDIDATES)
+      .map((h) => h.entry);
+  }
+}
+
+/** Story ids found under an item's keys, the ones found under most keys first. */
+function rankCandidates(lists: number[][]): number[] {
+  const hits = new Map<number, number>();
+  for (const list of lists) for (const id of list) hits.set(id, (hits.get(id) ?? 0) + 1);
+  return [...hits.entries()]
+    .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+    .slice(0, MAX_CANDIDATES)
+    .map(([id]) => id);
+}
+
+function lookupKeys(fp: StoryFingerprint): string[] {
+  const keys = anchors(fp).map((a) => `a:${a.toString(36)}`);
+  if (hasDistinctiveTitle(fp)) keys.unshift(`t:${digest(fp.title)}`);
+  return keys;
+}
+
+function seenKey(item: Pick<Item, 'sourceId' | 'guid'>): string {
+  return `s:${digest(`${item.sourceId}\n${item.guid}`)}`;
+}
+
+function storyKey(storyId: number): string {
+  return `f:${storyId}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64url').slice(0, 20);
+}
+
+function prefixEnd(prefix: string): string {
+  if (!prefix) return '\uffff';
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+function toEntry(fp: StoryFingerprint, x: number): FingerprintEntry {
+  const bytes = Buffer.alloc(fp.sketch.length * 4);
+  fp.sketch.forEach((h, i) => bytes.writeUInt32LE(h, i * 4));
+  return { t: fp.title, k: bytes.toString('base64'), c: fp.shingles, n: fp.numbers, x };
+}
+
+function fromEntry(entry: FingerprintEntry): StoryFingerprint {
+  const bytes = Buffer.from(entry.k, 'base64');
+  const sketch: number[] = [];
+  for (let i = 0; i + 4 <= bytes.length; i += 4) sketch.push(bytes.readUInt32LE(i));
+  return { title: entry.t, sketch, shingles: entry.c, numbers: entry.n };
+}
