@@ -6,7 +6,7 @@ import { escapeHtml, TELEGRAM_MAX_TEXT } from '../src/delivery/format.ts';
 /** Escapes text for Telegram HTML (text and attribute values): the delivery formatter's rule. */
 export const esc = escapeHtml;
 /** `2024-06-01 10:30` in a chat's zone. */
-export { localDateTime as localTime } from '../src/delivery/zoned-time.ts';
+export { localDateTime as localTime } from '../src/time/zoned-time.ts';
 
 
 /** Cuts plain text to `max` characters (code points), ending in `…` when cut. */

@@ -136,17 +136,11 @@ export interface Extraction {
 
 // ─── Stored posts ───────────────────────────────────────────────────────────────────────────
 
-export interface Post {
+/** A stored post: the item as normalised, with its id, story and enrichment. */
+export interface Post extends Omit<Item, 'published'> {
   id: number;
-  sourceId: string;
-  guid: string;
-  link: string | null;
-  title: string;
-  html: string;
-  text: string;
   /** The source's date, or the time first seen when the source gave none (see `dated`). */
   published: Date;
-  seen: Date;
   /** False when `published` is the time first seen because the source had no date. */
   dated: boolean;
   /** Id of the first post of the same story (its own id when it is the first). */

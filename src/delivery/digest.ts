@@ -23,7 +23,7 @@ import type { DigestPlan, OutboxStore } from '../../storage/outbox.ts';
 import { sourceNames, type SourceLister } from './deliver.ts';
 import { companyHeadlines, formatNoNews, formatPickedDigest, newestPosts, type CompanyHeadline } from './format.ts';
 import { PostRouter, type Subscriber } from './router.ts';
-import { addDays, localDate, zonedTimeToUtc } from './zoned-time.ts';
+import { addDays, localDate, zonedTimeToUtc } from '../time/zoned-time.ts';
 
 export interface DigestService {
   /** Builds the chat's digest now (the last 24 h for a first digest or `/digest now`), enqueues it; returns the number of posts in it (0: nothing to send, a short "no news" notice is sent instead). */

@@ -6,7 +6,7 @@
 import type { CompanyRef, Figure, Lang, Post } from '../types.ts';
 import { headlineFigures } from '../figures/headline.ts';
 import { formatFigure, formatHeadline } from '../figures/format.ts';
-import { localDateTime, offsetLabel } from './zoned-time.ts';
+import { localDateTime, offsetLabel } from '../time/zoned-time.ts';
 
 export const TELEGRAM_MAX_TEXT = 4096;
 /** A title longer than this is cut (with …): a post line must never approach the message limit. */

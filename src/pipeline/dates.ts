@@ -9,7 +9,7 @@
 //
 // Nothing here guesses: text that does not match a known form gives null.
 
-import { zonedParts, zoneOffsetMinutes as offsetAt } from '../delivery/zoned-time.ts';
+import { zonedParts, zoneOffsetMinutes as offsetAt } from '../time/zoned-time.ts';
 
 const ZONE_OFFSETS_MINUTES: Record<string, number> = {
   UT: 0, UTC: 0, GMT: 0, Z: 0, WET: 0,

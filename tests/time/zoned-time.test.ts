@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, localDate, localDateTime, offsetLabel, zonedTimeToUtc } from '../../src/delivery/zoned-time.ts';
+import { addDays, localDate, localDateTime, offsetLabel, zonedTimeToUtc } from '../../src/time/zoned-time.ts';
 
 describe('zoned time', () => {
   it.each([
