@@ -8,14 +8,14 @@ import { CaixunError, ConfigError, describeError, UsageError } from './errors.ts
 import { createDeps, type Deps } from './main.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeLine, type CliIo } from './cli/io.ts';
 import type { CliContext } from './cli/context.ts';
-import { runCompanyCommand } from './cli/company-command.ts';
-import { runExtractCommand } from './cli/extract-command.ts';
-import { runFeedCommand } from './cli/feed-command.ts';
-import { runImportCommand } from './cli/import-command.ts';
-import { runPollCommand } from './cli/poll-command.ts';
-import { runSearchCommand } from './cli/search-command.ts';
+import { runCompanyCommand, USAGE as COMPANY_USAGE } from './cli/company-command.ts';
+import { runExtractCommand, USAGE as EXTRACT_USAGE } from './cli/extract-command.ts';
+import { runFeedCommand, USAGE as FEED_USAGE } from './cli/feed-command.ts';
+import { runImportCommand, USAGE as IMPORT_USAGE } from './cli/import-command.ts';
+import { runPollCommand, USAGE as POLL_USAGE } from './cli/poll-command.ts';
+import { runSearchCommand, USAGE as SEARCH_USAGE } from './cli/search-command.ts';
 import { runSourcesCommand } from './cli/sources-command.ts';
-import { runStartCommand } from './cli/start-command.ts';
+import { runStartCommand, USAGE as START_USAGE } from './cli/start-command.ts';
 
 const HELP = `caixun — Chinese company news to Telegram, with headline figures
 
@@ -38,6 +38,17 @@ Configuration comes from the environment (and .env); see .env.example.
 Exit codes: 0 ok, 1 failure, 2 usage.`;
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+
+/** `caixun <command> --help`. (`sources --help` is answered by the sources command itself.) */
+const USAGES: Record<string, string> = {
+  start: START_USAGE,
+  poll: POLL_USAGE,
+  feed: FEED_USAGE,
+  search: SEARCH_USAGE,
+  import: IMPORT_USAGE,
+  extract: EXTRACT_USAGE,
+  company: COMPANY_USAGE,
+};
 
 const COMMANDS: Record<string, Command> = {
   start: runStartCommand,
@@ -71,12 +82,9 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
     writeLine(io.stderr, `caixun: unknown command "${name}". Run caixun --help for the list.`);
     return EXIT_USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    const line = HELP.split('\n').find((l) => l.trim().startsWith(name + ' ') || l.trim() === name);
-    if (name !== 'sources') {
-      writeLine(io.stdout, `usage: caixun ${line?.trim() ?? name}`);
-      return EXIT_OK;
-    }
+  if ((rest.includes('--help') || rest.includes('-h')) && USAGES[name]) {
+    writeLine(io.stdout, `usage: ${USAGES[name]}`);
+    return EXIT_OK;
   }
 
   let config: Config | undefined;

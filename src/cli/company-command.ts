@@ -7,7 +7,7 @@ import type { Company } from '../figures/directory.ts';
 import { EXIT_FAILURE, EXIT_OK, parseFlags, positiveInt, writeLine } from './io.ts';
 import type { CliContext } from './context.ts';
 
-const USAGE = 'caixun company <name|code> [--json] [--posts N]';
+export const USAGE = 'caixun company <name|code> [--json] [--posts N]';
 
 export async function runCompanyCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, posts: { type: 'string' } }, USAGE);

@@ -14,7 +14,7 @@ import { EXIT_FAILURE, EXIT_OK, parseFlags, writeLine } from './io.ts';
 import type { CliContext } from './context.ts';
 import { readInput } from './read-input.ts';
 
-const USAGE = 'caixun extract <file|url|->... [--json]';
+export const USAGE = 'caixun extract <file|url|->... [--json]';
 
 export async function runExtractCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' } }, USAGE);

@@ -10,7 +10,7 @@ import type { CliContext } from './context.ts';
 import { readInput } from './read-input.ts';
 import { UsageError } from '../errors.ts';
 
-const USAGE = 'caixun feed <url|file|->... [--json] [--timezone ZONE]';
+export const USAGE = 'caixun feed <url|file|->... [--json] [--timezone ZONE]';
 
 export async function runFeedCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, timezone: { type: 'string' } }, USAGE);

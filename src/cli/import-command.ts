@@ -14,7 +14,7 @@ import type { Item } from '../types.ts';
 import { EXIT_FAILURE, EXIT_OK, parseFlags, progress, writeLine } from './io.ts';
 import type { CliContext } from './context.ts';
 
-const USAGE = 'caixun import <dir> [--source ID] [--json]';
+export const USAGE = 'caixun import <dir> [--source ID] [--json]';
 const BATCH = 200;
 
 export async function runImportCommand(argv: string[], ctx: CliContext): Promise<number> {

@@ -7,7 +7,7 @@ import { EXIT_FAILURE, EXIT_OK, parseFlags, writeLine } from './io.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from '../errors.ts';
 
-const USAGE = 'caixun poll --once [--json] [--source ID]...';
+export const USAGE = 'caixun poll --once [--json] [--source ID]...';
 
 export async function runPollCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseFlags(argv, { once: { type: 'boolean' }, json: { type: 'boolean' }, source: { type: 'string', multiple: true } }, USAGE);

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { EXIT_OK, parseFlags, positiveInt, writeLine } from './io.ts';
 import type { CliContext } from './context.ts';
 
-const USAGE = 'caixun search <query> [--limit N] [--json]';
+export const USAGE = 'caixun search <query> [--limit N] [--json]';
 
 export async function runSearchCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, limit: { type: 'string' } }, USAGE);

@@ -5,7 +5,7 @@ import { startService } from '../service.ts';
 import { EXIT_OK, parseFlags } from './io.ts';
 import type { CliContext } from './context.ts';
 
-const USAGE = 'caixun start';
+export const USAGE = 'caixun start';
 
 export async function runStartCommand(argv: string[], ctx: CliContext): Promise<number> {
   parseFlags(argv, {}, USAGE);
