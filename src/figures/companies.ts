@@ -11,9 +11,15 @@
 //   4. a run of CJK (or Latin) characters ending in a company suffix (股份, 科技, 集团, 汽车 …),
 //      cut at a word boundary on its left, rejected when the part before the suffix is or ends in
 //      a generic word (新能源汽车, 智能电动汽车) or an industry word follows (电子信息制造业), and
-//      kept when the text confirms it (seen twice, in the title, or doing business);
-//   5. unknown names listed beside known companies (宁德时代、LG新能源、PEVE、塔菲尔), including
-//      lists of stock moves (胜宏科技涨7%，和林维纳，联创电子涨6%);
+//      kept when the text confirms it (seen twice, in the title, or doing business: a figure or
+//      an action after it, past a date or an adverb — 溯光汽车 9 月交付量为…, 墨川汽车则表示);
+//   4b. a bare name (no suffix) as the subject of its clause: of a share or a rank in a ranking
+//      of several (朔风以1300万台的出货量排名第一；弈川排名第三；墨澜和苍梧分别以…), or of
+//      figures and company actions twice, or once and in the title (中创新航正式提交…);
+//      a name in quotes after 公司/企业 that does business (机器人企业「弈衡智能」宣布完成…);
+//   5. unknown names listed beside known companies (宁德时代、LG新能源、PEVE、塔菲尔), or in a
+//      list the text counts as companies (A、B、C、D 4 家造车新势力), including lists of stock
+//      moves (胜宏科技涨7%，和林维纳，联创电子涨6%) and the headings of a roundup (one line each);
 //   6. a recurring name a known company deals with (有赞与校管家, 投资校管家), its extent read from
 //      how often each length recurs;
 //   7. Latin names the text keeps coming back to (Knowunity) that are not people or jargon.
@@ -47,6 +53,11 @@ const MAX_NAME_CHARS = 16;
 const MAX_LATIN_CHARS = 40;
 /** A stranger in a list or a partner is at most this many CJK characters. */
 const MAX_STRANGER_CHARS = 6;
+/** A subject is read from a run of at most this many CJK characters before its predicate (a
+ * description and the name: 动力电池独角兽中创新航); a longer run is a phrase, not a name. */
+const MAX_SUBJECT_RUN = 16;
+/** Bound on the predicates a post's subjects are read from. */
+const MAX_SUBJECT_MATCHES = 2_000;
 
 // ─── Characters ─────────────────────────────────────────────────────────────────────────────
 
@@ -65,10 +76,13 @@ function isDigit(c: number): boolean {
 class WordSet {
   private readonly words: Set<string>;
   private readonly lengths: number[];
+  /** First characters of the words: most places start none, and are passed over at once. */
+  private readonly firsts: Set<string>;
 
   constructor(words: readonly string[]) {
     this.words = new Set(words.map((w) => foldText(w)).filter(Boolean));
     this.lengths = [...new Set([...this.words].map((w) => w.length))].sort((a, b) => b - a);
+    this.firsts = new Set([...this.words].map((w) => w[0]!));
   }
 
   has(word: string): boolean {
@@ -77,6 +91,7 @@ class WordSet {
 
   /** Length of the longest word starting at `at` and ending by `limit`, else 0. */
   longestAt(text: string, at: number, limit = text.length, minLength = 1): number {
+    if (!this.firsts.has(text[at]!)) return 0;
     for (const n of this.lengths) if (n >= minLength && at + n <= limit && this.words.has(text.slice(at, at + n))) return n;
     return 0;
   }
@@ -91,6 +106,7 @@ class WordSet {
   lastEndIn(text: string, from: number, to: number, before: number, minLength = 1): number {
     let best = -1;
     for (let p = from; p < to; p++) {
+      if (!this.firsts.has(text[p]!)) continue;
       for (const n of this.lengths) {
         if (n < minLength || p + n > before || p + n <= best) continue;
         if (this.words.has(text.slice(p, p + n))) {
@@ -109,12 +125,16 @@ const FUNCTION_CHARS = new Set('的了是在被把将已也就还又却则着过
 
 // ─── Word lists ─────────────────────────────────────────────────────────────────────────────
 
+/** Suffixes that are as often an industry as a name's end (统计数据, 私有云, 分布式光伏): a name
+ * with one counts only when the text has it report or do business, not merely repeat it. */
+const WEAK_SUFFIX_LIST = ['信息', '数据', '云', '光伏', '装备', '电池'];
 const SUFFIXES = [
   '股份有限公司', '有限责任公司', '有限公司', '新能源', '机器人', '半导体', '微电子', '股份', '科技', '集团', '汽车',
   '控股', '电子', '能源', '医疗', '智能', '娱乐', '银行', '证券', '保险', '药业', '电气', '时代', '动力', '电器',
   '光电', '生物', '医药', '制药', '材料', '化学', '化工', '钢铁', '矿业', '资本', '创投', '网络', '软件', '传媒',
   '影业', '教育', '食品', '乳业', '酒业', '物流', '地产', '置业', '航空', '重工', '机械', '精密', '锂业', '锂能',
-  '实业', '环保', '通信', '电力', '光学', '影视', '互娱', '游戏', '出行',
+  '实业', '环保', '通信', '电力', '光学', '影视', '互娱', '游戏', '出行', '新能', '锂电', '高科', '通讯', '人寿',
+  '财险', '航运', '百货', ...WEAK_SUFFIX_LIST,
 ];
 const SUFFIX_RE = new RegExp([...SUFFIXES].sort((a, b) => b.length - a.length).join('|'), 'g');
 const SUFFIX_SET = new WordSet(SUFFIXES);
@@ -129,7 +149,7 @@ const INDUSTRY_TAILS = [
   '领先', '水平', '服务', '解决', '应用', '平台', '基金', '指数', '板', '股', '车', '产能', '消费', '价格', '结构',
   '资源', '储能', '生态', '浪潮', '时代', '需求', '项目', '基地', '工厂', '芯片', '材料', '产业链', '报', '网', '经销',
   '商会', '生产', '产量', '务', '绩', '料', '内窥镜', '器械', '制品', '设施', '安全', '监管', '巨头', '龙头', '企业',
-  '厂商', '品牌', '赛', '链', '之家', '杂志', '新闻', '频道', '研报', '分析师', '研究员', '板块', '指标', '体系', '方案',
+  '厂商', '品牌', '赛', '链', '池', '之家', '杂志', '新闻', '频道', '研报', '分析师', '研究员', '板块', '指标', '体系', '方案',
 ];
 
 const INDUSTRY = new WordSet(INDUSTRY_TAILS);
@@ -162,6 +182,19 @@ const GENERIC_WORDS = [
   '车型', '品牌', '厂商', '玩家', '巨头', '同行', '对手', '伙伴', '机构', '资金', '基金', '专业', '中央', '全国', '行政',
   '豪华', '主流', '高档', '低端', '中端', '平价', '新车', '车辆', '纯电动', '混动', '插混', '增程', '氢能', '燃料',
   '碳酸锂', '氢氧化锂', '磷酸铁锂', '三元', '正极', '负极', '电解液', '隔膜', '铜箔', '铝箔', '锂', '钴', '镍', '硅',
+  // Kinds of battery, cloud, solar and equipment: the words before 电池, 云, 光伏, 装备 that are not names.
+  '刀片', '固态', '半固态', '钠离子', '锂离子', '铅酸', '圆柱', '方形', '软包', '大圆柱', '氢燃料', '燃料电池', '蓄', '太阳能',
+  '钙钛矿', '晶硅', '电芯', '私有', '公有', '混合', '政务', '边缘', '专属', '分布式', '集中式', '户用', '屋顶', '海洋',
+  '农机', '矿山', '国防', '轨道交通', '最新', '统计', '公开', '第三方', '监测', '调研', '财务', '经营', '海关', '手机厂商',
+  '极耳', '全极耳', '无极耳', '叠片', '卷绕', '具身', '人形', '生成式', '四足', '仿生', '特种', '扫地', '割草', '手术',
+  '服务型', '工业级', '消费级', '车规级',
+  // Kinds of vehicle, boards of an exchange, and the parts of a figure's name (归母净利润).
+  '轿车', '商用车', '客车', '货车', '卡车', '皮卡', '跑车', '主板', '科创板', '创业板', '新三板', '中小板', '北交所', '港股',
+  '美股', 'a股', '归母', '扣非', '归属',
+  // Regulators and central banks, and business lines an annual report breaks its figures into.
+  '央行', '美联储', '联储', '国资委', '广告', '白酒', '啤酒', '饮料', '乳品', '冰箱', '彩电', '洗衣机', '手游', '端游', '直播',
+  '外卖', '到店', '酒旅', '本地生活', '社区团购', '新零售', '会员', '订阅', '零部件', '配件', '内容', '版权', '视频', '音乐',
+  '支付', '信贷', '理财', '财富', '资管', '投行', '经纪', '自营', '云计算', '云服务', '海外业务',
 ];
 const GENERIC = new WordSet(GENERIC_WORDS);
 
@@ -187,7 +220,8 @@ const LEADING_NOISE = [
   '创始人', '董事长', '总裁', '首席执行官', '官方', '官宣', '宣告', '推出', '领投', '跟投', '参投', '担任', '出任', '受命',
   '加盟', '离开', '就职', '任职', '亿元', '万元', '美元', '港元', '欧元', '日元', '亿', '万', '元', '含', '设立', '注资',
   '出资', '控制', '持有', '认购', '增资', '参与', '建设', '打造', '推动', '助力', '赋能', '服务', '支持', '帮助',
-  '上文', '下文', '本文', '前文', '来源', '其他', '其它', '一些', '部分', '所有', '全部',
+  '上文', '下文', '本文', '前文', '来源', '其他', '其它', '一些', '部分', '所有', '全部', '当年', '当季', '同年', '次年',
+  '致使', '导致', '使得', '带动', '拉动', '促使', '造成', '推高', '拖累',
 ];
 const NOISE = new WordSet(LEADING_NOISE);
 /** Single characters stripped from the front of a name anywhere (a single character is
@@ -209,18 +243,65 @@ const BUSINESS_AFTER =
   /^(?:公司|集团|股份|控股|概念股|股价|市值|官方|官网|旗下|董事长|创始人|总裁|ceo|首席|财报|年报|季报|半年报|营收|营业收入|收入|净利|利润|亏损|销量|销售额|交付|出货|装机|市占|市场份额|份额|发布|宣布|回应|公告|披露|股票|涨|跌|大涨|大跌|跟涨|收涨|收跌|门店|供应链|订单|完成|获得|获投|融资|估值|上市|ipo|递表|招股书|成立于|总部|估值)/;
 const MARKET_BEFORE = /(?:港股|美股|a股|科创板|创业板|概念股|龙头|巨头)$/;
 
+/** What news puts between a company and what it did: closing quotes, adverbs, a date or a
+ * period, a scope (溯光汽车 9 月交付量, 溪禾于9月发布, 曜辰电池海外收入, 墨川汽车则表示). */
+const FILLER = String.raw`[\s」』”"’)）]*(?:(?:则|也|还|已经|已|均|都|仍|正式|今晚|今日|近日|日前|此前|同期|当月|单月|全年|今年|去年|上半年|下半年|前三季度|第?[一二三四]季度|分别|于?\s*\d{1,2}\s*(?:-\s*\d{1,2}\s*)?月份?(?:\s*\d{1,2}\s*日)?|\d{4}\s*年(?:\s*\d{1,2}\s*月份?)?|海外|国内|全球|线上|线下|终端|整体|累计|月度|年度|总)\s*){0,3}`;
+const FIGURE_LINK = String.raw`(?:同样|也|亦|均|则)?(?:为|达到|达|约为|约|超过|超|突破|仅为|仅|高达|共计|合计|录得|(?:提升|上升|攀升|下降|降|升|增)至)?\s*[:：]?\s*\d`;
+/** Figures a company reports: `营收为12亿元`, `出货量1070万台`, `以110.3GWh位列`, `排名第三`. */
+const FIGURE_WORDS = ['营收', '营业收入', '收入', '净利润', '净利', '净亏损', '毛利', '销量', '销售额', '交付量', '交付', '出货量', '出货', '装车量', '装机量', '产量', '订单量'];
+const FIGURE_PREDICATE = `(?:${FIGURE_WORDS.join('|')})${FIGURE_LINK}`;
+/** Figures only a competitor has, not a segment or a product line: a share or a place in a
+ * ranking (云岫市场份额为17%, 弈川排名第三, 墨澜和苍梧分别以1000万台、900万台位列第四、第五). */
+const SHARE_WORDS = ['市场份额', '份额', '市占率', '市占', '占有率'];
+const PLACE_WORDS = ['排名', '位列', '位居', '排在', '分列', '稳居', '并列', '并排', '排'];
+const RANK_PREDICATE = String.raw`(?:${SHARE_WORDS.join('|')})${FIGURE_LINK}|(?:以|凭借)(?:超过|超|近|约|逾)?\s*-?\s*\d|(?:${PLACE_WORDS.join('|')})第`;
+/** What a company does, not a person or a product: report, raise money, list, launch. */
+const ACTION_WORDS = ['公布', '披露', '宣布', '发布会', '召开', '推出', '完成', '获投', '成立于', '创立于', '总部位于', '总部设在', '递表', '递交', '提交', '赴港', '上市', 'ipo', '官宣', '专注于', '致力于', '深耕', '营收', '营业收入', '净利润', '净亏损', '销量', '交付', '出货量', '市场份额', '市占'];
+const ACTION_PREDICATE = ACTION_WORDS.join('|');
+/** After a suffix name, a figure or an action confirms it is a company (思皓新能源10月份订单量破万). */
+const BUSINESS_NEAR = new RegExp(`^${FILLER}(?:${RANK_PREDICATE}|${FIGURE_PREDICATE}|${ACTION_PREDICATE}|表示|发布|回应|订单|股价|市值|财报|年报|季报|融资|估值)`);
+/** A bare name (朔风, 中创新航) is read only as the subject of a figure or an action. */
+const SUBJECT_PREDICATE = new RegExp(`(${RANK_PREDICATE})|(${FIGURE_PREDICATE})|(?:${ACTION_PREDICATE})`, 'g');
+/** The filler that ends right before a predicate, read backwards only where a predicate is (a
+ * pattern that may start anywhere would be tried at every character of every post). */
+const FILLER_BEFORE = new RegExp(`${FILLER}$`);
+/** The characters FILLER can end with; before any other there is no filler to read. */
+const FILLER_LAST = new Set([...'则也还经已均都仍式晚日前期月份年度别外内球上下端体计总」』”"’)）', ' ', '\t', '\n', '\u00a0']);
+const CONJUNCTIONS = new Set(['和', '与', '及', '、']);
+const RANK_LATER = /市场份额|市占率|占有率|份额|(?:排名|位列|位居|排在|分列|稳居|并列)第/;
+/** Common surnames: a two- or three-character name starting with one that only ever acts
+ * (宣布, 推出, 召开) and reports no figure is more likely a person than a company. */
+const SURNAMES = new Set(
+  '王李张刘陈杨赵周吴徐孙胡朱何郭罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴钟汪任姜范姚谭廖邹熊陆郝孔崔邱秦史顾侯邵孟段钱汤尹黎贺赖龚雷马'.split(''),
+);
+/** A bare name that is a person's: a title before it, an honorific after it. */
+const PERSON_BEFORE = /(?:创始人|董事长|ceo|总裁|首席执行官|总经理|负责人|合伙人|主席|经理|总监|记者|分析师|教授|博士|作者|兼|主任|书记|部长|市长|院士)\s*$/;
+const PERSON_AFTER = /^(?:先生|女士|本人|教授|博士|院士|夫妇|曾任|出任|担任|称|说|直言|坦言)/;
+/** Endings that make a bare subject a product, a period, a unit or a part of a business. */
+const NOT_A_BARE_NAME =
+  /(?:系列|家族|车型|版|款|机|屏|芯片|平台|业务|板块|产品|渠道|门店|手机|电脑|品类|市场|年|月|日|季|季度|周|天|期|线|部门|团队|方面|阶段|环节|模式|数据|报告|机构|基金|指数|策略|方案|计划|项目|集|件|号|台|辆|量|额|率)$|^(?:第[一二三四五六七八九十百\d]+(?:[季名位大家个次届期批轮年月天周代款方]|阶段|梯队|阵营|$)|约|超|近|逾|仅|共|每|该|本|其|此|这|那|某)|[一二两三四五六七八九十几数多][个家项位名款只台辆部次]/;
+/** Conjunctions a clause may open with before its subject (但是华凌凭借…). */
+const CLAUSE_OPENER = /(?:但是|可是|[而但并却又且])$/;
+/** A name in quotes right after a word that says it is a company: 机器人企业「弈衡智能」. */
+const QUOTED_COMPANY = /(?:公司|企业|车企|厂商|制造商|服务商|提供商|开发商|运营商|独角兽|新势力|初创)\s*[「『“"]([^」』”"\s，。、,]{2,12})[」』”"]/g;
+
 /** After a name, these show where it ends (function characters do too). */
 const RIGHT_WORDS =
   /^(?:签署|签订|分别|旗下|宣布|完成|获得|计划|拟|将|已|正式|首次|成功|近日|日前|今年|去年|上半年|下半年|一季度|二季度|三季度|四季度|全年|董事|总裁|ceo|创始|方面|表示|称|认为|预计|股价|市值|营收|营业|净利|利润|亏损|收入|销量|销售|交付|出货|装机|市占|份额|排名|位列|位居|成立|发布|推出|上市|ipo|递表|提交|获|共|累计|总|同比|环比|实现|达到|达|超|突破|目前|此前|通过|凭借|作为|股票|公告|年报|财报|招股书|官方|官网|回应|今|近|再|又|正|首|最|此|虽|自|以|凭|因|更新|冲击|闯关|赴港|登陆|成为|能否|可能|也|还|仍|均|都|已经|正在|曾|不|没有|未|一直|始终|持续|继续|开始|决定|选择|拥有|推动|加速|主要|专注|致力|深耕|布局|进入|退出|向|与|和|及|等|对|在|于|为|是|的|则|就|而|但|却|并|所)/;
+
+const RIGHT_WORD_STARTS = new Set(RIGHT_WORDS.source.replace(/^\^\(\?:|\)$/g, '').split('|').map((w) => w[0]!));
 
 /** Stock moves in lists of movers: `胜宏科技涨7%`, `瑞声电子跟涨`. */
 const STOCK_MOVE = /(?:涨超|跌超|大涨|大跌|收涨|收跌|涨|跌)\s*\d|涨停|跌停|跟涨|跟跌|领涨|领跌/;
 
 /** Right around a list, these show it lists companies (…企业分别是：A、B、C; 从业者分别为A、B和C，
  * 市占率分别为…; A、B等车企). */
-const COMPANY_NOUNS = '企业|公司|厂商|车企|品牌|玩家|从业者|巨头|龙头|客户|供应商|投资方|投资机构|机构|股东|对手|电池厂|厂家';
+const COMPANY_NOUNS = '企业|公司|厂商|车企|品牌|玩家|从业者|巨头|龙头|客户|供应商|投资方|投资机构|机构|股东|对手|电池厂|厂家|造车新势力|新势力';
 const LIST_BEFORE = new RegExp(`(?:${COMPANY_NOUNS})[^,，。；]{0,6}$|(?:领投|参投|跟投|投资方为|投资者包括)[^,，。；]{0,2}$`);
-const LIST_AFTER = new RegExp(`^(?:等等|等)?(?:\\d+家|[两三四五六七八九十]+家|多家|几家|诸多|众多|一众)?(?:${COMPANY_NOUNS})|^[,，]?\\s*(?:的)?(?:市占率|市场份额|份额|营收|销量|装机量|出货量|分别|联合领投|领投|参投|跟投)`);
+/** A list the text counts as companies (蔚来、小鹏、威马、理想 4 家造车新势力): its names are
+ * companies even when none of them is known. */
+const LIST_COUNTED_AFTER = new RegExp(`^\\s*(?:等等|等)?\\s*(?:\\d+\\s*家|[两三四五六七八九十]+家)\\s*(?:${COMPANY_NOUNS})`);
+const LIST_AFTER = new RegExp(`^\\s*(?:等等|等)?\\s*(?:\\d+\\s*家|[两三四五六七八九十]+家|多家|几家|诸多|众多|一众)?(?:${COMPANY_NOUNS})|^\\s*[,，]?\\s*(?:的)?(?:市占率|市场份额|份额|营收|销量|装机量|出货量|分别|联合领投|领投|参投|跟投)`);
 
 /** Latin words that are jargon, units or roles, not names. */
 const LATIN_STOP = new Set(
@@ -241,6 +322,8 @@ const LATIN_STOP = new Set(
 const CREDIT_AFTER = /^\s*(?:报道|消息|原创|讯|记者|独家|获悉|了解到|发布的(?:报告|数据|研报)|数据显示|统计|援引|转载)/;
 const CREDIT_BEFORE = /(?:据|来源[:：|]?|图源[:：|]?|图片来源[:：|]?|来自|转载自|本文为|本文来自|出品[:：|]?|编辑[:：|]?|作者[:：|]?|责任编辑[:：|]?|[|｜])\s*$/;
 /** Brokers and research houses quoted for an opinion (中信证券也表示, 长江证券汽车行业分析师). */
+/** After `向` and a name, a verb of telling: the name is the medium told (向新浪科技表示). */
+const LISTENER_AFTER = /^\s*(?:表示|透露|称|介绍|说|坦言|独家|回应)/;
 const ANALYST_NAME = /(?:证券|研究院|研究所|研究中心|咨询|资讯|research|研究)$/;
 const OPINION_AFTER = /^.{0,16}?(?:分析师|研报|研究员|表示|指出|认为|预计|判断|统计|分析称|分析|数据显示|发布的报告|报告显示|给予|目标价)/;
 
@@ -331,7 +414,10 @@ export function findCompanies(input: ArticleInput, directory: CompanyDirectory):
   pass.readCodes();
   pass.readSuffixNames();
   pass.readLegalNames();
+  pass.readSubjects();
+  pass.readQuotedNames();
   pass.readLists();
+  pass.readHeadings();
   pass.readPartners();
   pass.readLatinNames();
   return pass.result();
@@ -493,8 +579,10 @@ class CompanyPass {
       if (occurrences.length === 0) continue;
       const inTitle = occurrences.some((at) => at < this.titleEnd);
       const bounded = occurrences.some((at) => rightBoundary(this.folded, at + key.length));
-      const business = occurrences.some((at) => BUSINESS_AFTER.test(this.folded.slice(at + key.length, at + key.length + 6)));
-      if (!company && !inTitle && !business && !(occurrences.length >= 2 && bounded)) {
+      const business = occurrences.some((at) => businessNear(this.folded, at + key.length));
+      const weak = WEAK_SUFFIX_LIST.some((w) => key.endsWith(w));
+      const confirmed = weak ? business : inTitle || business || (occurrences.length >= 2 && bounded);
+      if (!company && !confirmed) {
         this.shaped.set(nameKey(entry.name), entry.name);
         continue;
       }
@@ -508,11 +596,151 @@ class CompanyPass {
    * word, and not the end of a directory alias (前国金证券 is 国金证券). */
   private wellShaped(prefix: string, start: number, suffixStart: number, end: number): boolean {
     if (prefix.length < 2 && !/^[a-z]/.test(prefix)) return false;
+    if (/^[一二两三四五六七八九十几数多各每该本其这那][个家项位名款只台辆部次类种]/.test(prefix)) return false; // 两项数据
     if (/^[a-z0-9 .&-]+$/.test(prefix) && prefix.split(/\s+/).every((w) => LATIN_STOP.has(w))) return false;
     if (isGenericName(prefix) || GENERIC.endsWithin(prefix, 2)) return false;
     if (NOISE.longestAt(prefix, 0, prefix.length, 2) > 0) return false;
     if (industryTail(this.folded, end)) return false;
     return !this.spans.findStartingIn(start, end, (s) => s.end > suffixStart);
+  }
+
+  // ── 4b. Bare names as subjects ──
+
+  /** Names without a suffix (朔风, 中创新航) read from what they do: the subject of a figure
+   * (朔风以1300万台的出货量排名第一, 云岫出货量为1100万台) or of a company's action (中创新航正式
+   * 提交…, 创新奇智成立于…), and names coordinated with it (墨澜和苍梧分别以…). Kept when the
+   * text confirms it: two such mentions, or one and the title (not for what only a person would
+   * do, 王某宣布…), or a share or a rank in a post that ranks three names or more. */
+  readSubjects(): void {
+    // Per name: where it stands as a subject (two predicates of one clause are one mention), and
+    // how many of its predicates are figures and ranks.
+    const found = new Map<string, { name: string; start: number; at: Set<number>; ranks: number; figures: number }>();
+    const rankedKnown = new Set<string>();
+    const f = this.folded;
+    // exec on the shared pattern, not matchAll (which copies it per call): the pass is
+    // synchronous and resets lastIndex first.
+    const predicates = SUBJECT_PREDICATE;
+    predicates.lastIndex = 0;
+    for (let m, matches = 0; (m = predicates.exec(f)) && ++matches <= MAX_SUBJECT_MATCHES; ) {
+      // The subject, and the names coordinated with it (A和B分别以…, A、B分别…), which share the
+      // predicate; the first of them must open its clause.
+      const chain: { name: string; start: number }[] = [];
+      const knownKeys: string[] = [];
+      let opensClause = false;
+      let end = m.index;
+      if (FILLER_LAST.has(f[end - 1] ?? '')) end -= FILLER_BEFORE.exec(f.slice(Math.max(0, end - 20), end))![0].length;
+      for (let links = 0; links < 5; links++) {
+        let e = end;
+        while (e > 0 && (f[e - 1] === ' ' || f[e - 1] === '\u00a0')) e--;
+        // A known company may share the predicate (创新奇智与旷视科技并排第三名).
+        const known = this.spans.endingAt(e).find((s) => !s.weak);
+        const named = known ? null : this.bareNameBefore(e);
+        if (known) knownKeys.push(known.key);
+        if (named) chain.push(named);
+        const start = known?.start ?? named?.start;
+        if (start === undefined) break;
+        if (!CONJUNCTIONS.has(f[start - 1] ?? '')) {
+          opensClause = known !== undefined || named!.opensClause;
+          break;
+        }
+        end = start - 1;
+      }
+      if (!opensClause) continue;
+      const figure = m[1] !== undefined || m[2] !== undefined;
+      // A figure whose sentence goes on to a share or a rank is a competitor's (云岫出货量为1100万台，
+      // 同比下降4%，市场份额同样为17%).
+      const rank = m[1] !== undefined || (figure && RANK_LATER.test(sentenceAfter(f, m.index + m[0].length)));
+      if (rank) for (const key of knownKeys) rankedKnown.add(key);
+      for (const named of chain) {
+        const key = foldText(named.name);
+        let entry = found.get(key);
+        if (!entry) {
+          if (found.size >= MAX_FOUND_NAMES) break;
+          entry = { name: named.name, start: named.start, at: new Set(), ranks: 0, figures: 0 };
+          found.set(key, entry);
+        }
+        entry.at.add(named.start);
+        if (rank) entry.ranks++;
+        if (figure) entry.figures++;
+      }
+    }
+    const ranked = rankedKnown.size + [...found.values()].filter((e) => e.ranks > 0).length;
+    for (const [key, entry] of found) {
+      const occurrences = this.occurrences(key);
+      const inTitle = occurrences.some((at) => at < this.titleEnd);
+      const mentions = entry.at.size;
+      const personLike = entry.figures === 0 && key.length <= 3 && SURNAMES.has(key[0]!);
+      if (!((!personLike && (mentions >= 2 || (mentions >= 1 && inTitle))) || (entry.ranks >= 1 && ranked >= 3))) continue;
+      if (occurrences.some((at) => this.personAt(at, key.length))) continue;
+      const cand = this.candidate(this.directory.lookup(entry.name), entry.name, entry.start);
+      this.addSurface(cand, entry.name, 0);
+      for (const at of occurrences) {
+        if (!this.spans.covering(at, at + key.length)) this.spans.add({ start: at, end: at + key.length, key: this.keyOf(cand), weak: false });
+      }
+    }
+  }
+
+  /** The bare name that ends at `end` (spaces before it skipped): a short run of CJK characters
+   * set off on its left, no directory name in it, shaped like a name and not like a phrase, a
+   * period, a product or a name with a suffix (the suffix pass reads those). */
+  private bareNameBefore(end: number): { name: string; start: number; opensClause: boolean } | null {
+    const f = this.folded;
+    let e = end;
+    while (e > 0 && /\s/.test(f[e - 1]!)) e--;
+    let i = e;
+    let run = 0;
+    while (i > 0) {
+      const ch = f[i - 1]!;
+      if (isCjk(f.charCodeAt(i - 1)) && !FUNCTION_CHARS.has(ch)) {
+        if (++run > MAX_SUBJECT_RUN) return null;
+        i--;
+      } else if ((ch === '-' || ch === '·') && isCjk(f.charCodeAt(i - 2)) && isCjk(f.charCodeAt(i))) i--;
+      else break;
+    }
+    if (run < 2) return null;
+    // A verb or an adverb inside the run ends the name: 新光维|再闯IPO, 零跑汽车10月新车|共交付.
+    for (let p = i + 2; p < e; p++) {
+      if (RIGHT_WORD_STARTS.has(f[p]!) && RIGHT_WORDS.test(f.slice(p, p + 4))) {
+        e = p;
+        break;
+      }
+    }
+    const named = this.nameBefore(e, e, MAX_SUBJECT_RUN);
+    // Words dropped before the name are lead words (此外，|具体来看，|之前), not a character of a
+    // longer word (再|生金属).
+    if (!named || named.start < i || (named.start > i && !leadsToName(f.slice(i, named.start)))) return null;
+    // It opens its clause when nothing but punctuation, a space or a number stands before the run
+    // (not 的积分缺口).
+    const opensClause = i === 0 || !isCjk(f.charCodeAt(i - 1)) || CLAUSE_OPENER.test(f.slice(Math.max(0, i - 2), i));
+    const key = foldText(named.name);
+    if (!/^[\u4e00-\u9fff]+$/.test(key.replace(/[-·]/g, '')) || !looksLikeStranger(key)) return null;
+    if (GENERIC.endsWithin(key, 2) || SUFFIX_SET.endsWithin(key) || NOT_A_BARE_NAME.test(key) || EXCHANGE_NAME.test(key) || LEADING_SINGLE.has(key[0]!)) return null;
+    if (this.spans.covering(named.start, named.start + 1) || this.spans.findStartingIn(named.start, e, (s) => s.end > named.start)) return null;
+    return { ...named, opensClause };
+  }
+
+  /** True when the name at `at` is a person's (创始人兼CEO李明, 王先生). */
+  private personAt(at: number, length: number): boolean {
+    return PERSON_BEFORE.test(this.folded.slice(Math.max(0, at - 8), at)) || PERSON_AFTER.test(this.folded.slice(at + length, at + length + 4));
+  }
+
+  /** A name in quotes after a word that says it is a company: 机器人企业「弈衡智能」. */
+  readQuotedNames(): void {
+    if (!/[「『“"]/.test(this.folded)) return;
+    let seen = 0;
+    for (const m of this.folded.matchAll(QUOTED_COMPANY)) {
+      if (++seen > MAX_FOUND_NAMES) break;
+      const start = m.index + m[0].length - 1 - m[1]!.length;
+      const end = start + m[1]!.length;
+      const name = this.doc.slice(start, end);
+      const key = foldText(name);
+      if (/^\d/.test(key) || !looksLikeStranger(key) || /[《》]/.test(name)) continue;
+      if (!businessNear(this.folded, end) && this.occurrences(key).length < 2) continue;
+      if (this.spans.startingAt(start).some((s) => s.end === end && !s.weak)) continue;
+      const cand = this.candidate(this.directory.lookup(name), name, start);
+      this.addSurface(cand, name, 0);
+      this.spans.add({ start, end, key: this.keyOf(cand), weak: false });
+    }
   }
 
   // ── 5. Lists ──
@@ -566,7 +794,7 @@ class CompanyPass {
       const before = this.folded.slice(Math.max(0, first.start - 12), first.start);
       const after = this.folded.slice(lastEnd, lastEnd + 12);
       if (PERIPHERAL_BEFORE.test(before) || PERIPHERAL_AFTER.test(after)) this.peripheral.push([first.start, lastEnd]);
-      this.acceptList(items, LIST_BEFORE.test(before) || LIST_AFTER.test(after));
+      this.acceptList(items, LIST_BEFORE.test(before) || LIST_AFTER.test(after), LIST_COUNTED_AFTER.test(after));
     }
   }
 
@@ -592,13 +820,13 @@ class CompanyPass {
     this.acceptList(items, false);
   }
 
-  private acceptList(items: { name: string; start: number }[], context: boolean): void {
+  private acceptList(items: { name: string; start: number }[], context: boolean, counted = false): void {
     const known = items.map((it) => this.knownAt(it.start, it.name));
     const strong = known.filter((k) => k && !this.shaped.has(k)).length;
     const any = known.filter(Boolean).length;
     // A list of companies: enough known companies in it, or a company-shaped name and words
     // around the list that say it lists companies.
-    const isCompanyList = (strong >= 1 && strong * 3 >= items.length) || (any >= 1 && context && any * 4 >= items.length);
+    const isCompanyList = (strong >= 1 && strong * 3 >= items.length) || (any >= 1 && context && any * 4 >= items.length) || counted;
     if (!isCompanyList) return;
     items.forEach((it, i) => {
       const k = known[i];
@@ -614,6 +842,28 @@ class CompanyPass {
       this.listed.add(this.keyOf(cand));
       this.spans.add({ start: it.start, end: it.start + name.length, key: this.keyOf(cand), weak: false });
     });
+  }
+
+  /** Roundups give each company a heading line of its own (小鹏汽车⏎10月份，小鹏汽车交付…;
+   * 岚图⏎岚图free10月交付…): short lines that are only a name, read as a list of companies.
+   * A heading no pass knows counts only when the text names it again. */
+  readHeadings(): void {
+    const items: { name: string; start: number }[] = [];
+    let offset = this.titleEnd > 0 ? this.titleEnd + 1 : 0;
+    // Three headings need four lines at least.
+    for (let at = offset, lines = 0; lines < 4; lines++, at++) if ((at = this.doc.indexOf('\n', at)) < 0) return;
+    let examined = 0;
+    for (const line of this.doc.slice(offset).split('\n')) {
+      const name = line.trim();
+      const start = offset + line.indexOf(name);
+      offset += line.length + 1;
+      if (name.length < 2 || name.length > 12 || !/^[\p{Script=Han}a-z][\p{Script=Han}a-z0-9 ·\-－]*$/iu.test(name)) continue;
+      if (++examined > MAX_FOUND_NAMES) break;
+      if (!this.knownAt(start, name) && this.occurrences(foldText(name)).length < 2) continue;
+      items.push({ name, start });
+      if (items.length >= MAX_FOUND_NAMES) break;
+    }
+    if (items.length >= 3) this.acceptList(items, false);
   }
 
   /** The key of a company known at this place (directory alias, confirmed or shaped name). */
@@ -740,29 +990,34 @@ class CompanyPass {
     let afterNumber = j >= 0 && isDigit(f.charCodeAt(j));
     let cut = ROLES.lastEndIn(f, start, scanFrom, scanFrom - 1);
     // In a long run a verb or time word inside ends what comes before: 刘静瑜受命担任|天马.
-    if (scanFrom - start > 6) cut = Math.max(cut, NOISE.lastEndIn(f, start + 1, scanFrom, scanFrom - 2, 2));
+    if (scanFrom - start > 4) cut = Math.max(cut, NOISE.lastEndIn(f, start + 1, scanFrom, scanFrom - 2, 2));
     if (cut > start) start = cut;
     for (let changed = true; changed; ) {
       changed = false;
       const ch = f[start]!;
-      const remaining = (from: number) => scanFrom - from;
-      const minRest = (from: number) => (isLatin(f.charCodeAt(from)) ? 1 : 2);
-      if ((LEADING_SINGLE.has(ch) || (afterNumber && AFTER_NUMBER.has(ch))) && remaining(start + 1) >= minRest(start + 1)) {
-        start++;
+      // A word before a character: 当年|阿里云, not 当|年阿里云.
+      const w = afterNumber ? 0 : NOISE.longestAt(f, start, scanFrom, 2);
+      if (w && leavesName(f, start + w, scanFrom)) {
+        start += w;
         changed = true;
         continue;
       }
-      afterNumber = false;
-      const w = NOISE.longestAt(f, start, scanFrom, 2);
-      if (w && remaining(start + w) >= minRest(start + w)) {
-        start += w;
+      if ((LEADING_SINGLE.has(ch) || (afterNumber && AFTER_NUMBER.has(ch))) && leavesName(f, start + 1, scanFrom)) {
+        start++;
+        changed = true;
+        afterNumber = false;
+        continue;
+      }
+      if (afterNumber) {
+        afterNumber = false;
         changed = true;
       }
     }
     while (start < end && f[start] === ' ') start++;
     if (end - start < 2) return null;
     const name = this.doc.slice(start, end).trim();
-    if (!name || isGenericName(foldText(name)) || NOISE.has(foldText(name))) return null;
+    const folded = f.slice(start, end).trim();
+    if (!name || isGenericName(folded) || NOISE.has(folded)) return null;
     return { name, start };
   }
 
@@ -791,7 +1046,7 @@ class CompanyPass {
     while (t > s && /[\s"“”'‘’《》「」]/.test(f[t - 1]!)) t--;
     if (whole && f.slice(e, to).trim().replace(/^["“”'‘’《》「」]+|["“”'‘’《》「」]+$/g, '') !== '') return null;
     let name = this.doc.slice(s, t);
-    const tail = /(?:两家|三家|多家|等|品牌|企业|公司|车企|厂商)$/.exec(foldText(name));
+    const tail = /(?:两家|三家|多家|等|品牌|企业|公司|车企|厂商|联合领投|领投|跟投|参投)$/.exec(foldText(name));
     if (tail && tail.index >= 2) name = name.slice(0, tail.index);
     if (name.length < 2 || name.length > 24) return null;
     return { name, start: s };
@@ -852,7 +1107,12 @@ class CompanyPass {
       }
       cand.count = Math.max(cand.count, total, 1);
     }
-    const kept = candidates.filter((cand) => !this.onlyCredited(cand) && !this.absorbed(cand, candidates));
+    const gone = new Set<Candidate>();
+    const kept = candidates.filter((cand) => {
+      const drop = this.onlyCredited(cand) || this.absorbed(cand, candidates, gone);
+      if (drop) gone.add(cand);
+      return !drop;
+    });
     const scored = kept
       .map((cand) => ({ cand, score: (cand.inTitle ? 6 : 0) + Math.min(cand.count, 30) + (cand.code ? 2 : 0) }))
       .sort((a, b) => b.score - a.score || a.cand.first - b.cand.first);
@@ -910,6 +1170,7 @@ class CompanyPass {
         const credit =
           CREDIT_BEFORE.test(before) ||
           CREDIT_AFTER.test(after) ||
+          (/向\s*$/.test(before) && LISTENER_AFTER.test(after)) ||
           (analyst && OPINION_AFTER.test(after)) ||
           ADVISER_BEFORE.test(before) ||
           ADVISER_AFTER.test(after) ||
@@ -924,12 +1185,13 @@ class CompanyPass {
 
   /** A found name that is a known company's name plus a generic tail (比亚迪汽车) is that
    * company; a shorter found name inside a longer one (新光维 / 新光维医疗) joins it. */
-  private absorbed(cand: Candidate, all: Candidate[]): boolean {
+  private absorbed(cand: Candidate, all: Candidate[], gone: ReadonlySet<Candidate>): boolean {
     if (cand.company) return false;
     const name = foldText(bestSurface(cand) ?? '');
     if (!name) return true;
     for (const other of all) {
-      if (other === cand) continue;
+      // Not into one already dropped: 阿里巴巴集团 joins 阿里巴巴, not both each other.
+      if (other === cand || gone.has(other)) continue;
       for (const s of other.surfaces.keys()) {
         const o = foldText(s);
         if (o === name || o.length < 2) continue;
@@ -965,6 +1227,40 @@ export function isGenericName(text: string): boolean {
   return true;
 }
 
+/** True when a figure, an action or a business word follows the name ending at `at`, past
+ * what news puts between (see FILLER). */
+function businessNear(folded: string, at: number): boolean {
+  return BUSINESS_AFTER.test(folded.slice(at, at + 6)) || BUSINESS_NEAR.test(folded.slice(at, at + 32));
+}
+
+/** True when the text may stand before a subject in its clause without being part of its name:
+ * lead words (此外, 具体来看, 之前, 10月) or a description ending in a role (另一家合资公司,
+ * 动力电池独角兽); not a character of a longer word (再|生金属). */
+function leadsToName(text: string): boolean {
+  if (ROLES.endsWithin(text, 2) || ROLES.has(text)) return true;
+  let i = 0;
+  if (/^[年月日号]/.test(text)) i = 1;
+  while (i < text.length) {
+    const n = Math.max(NOISE.longestAt(text, i, text.length, 2), ROLES.longestAt(text, i, text.length, 2));
+    if (!n) return false;
+    i += n;
+  }
+  return true;
+}
+
+/** True when what is left in [from, to) after dropping a word can still be a name: one Latin or
+ * two CJK characters. */
+function leavesName(folded: string, from: number, to: number): boolean {
+  return to - from >= (isLatin(folded.charCodeAt(from)) ? 1 : 2);
+}
+
+/** The rest of the sentence from `at`, at most 60 characters. */
+function sentenceAfter(folded: string, at: number): string {
+  const rest = folded.slice(at, at + 60);
+  const stop = rest.search(/[。；;！？!?\n]/);
+  return stop < 0 ? rest : rest.slice(0, stop);
+}
+
 function industryTail(folded: string, at: number): boolean {
   const tail = folded.slice(at, at + 4);
   if (/^(?:集团|股份|控股|有限|公司)/.test(tail)) return false;
@@ -979,7 +1275,7 @@ function rightBoundary(folded: string, at: number): boolean {
 
 /** Places and other things lists hold beside companies. */
 const PLACE =
-  /(?:省|市|县|区|州|国|镇|村|路|街|岛|湾|洲|山|河|湖)$|^(?:美国|英国|法国|德国|日本|韩国|印度|印尼|欧洲|亚洲|北美|南美|非洲|东南亚|中东|北京|上海|广州|深圳|杭州|南京|武汉|成都|重庆|天津|西安|苏州|合肥|厦门|常州|洛阳|江门|宁波|青岛|香港|澳门|台湾|新加坡|马来西亚|菲律宾|泰国|越南|加拿大|澳大利亚|俄罗斯|巴西|迪拜|意大利|西班牙|荷兰|瑞典|瑞士|奥地利|波兰|以色列|沙特|墨西哥|阿根廷)$/;
+  /(?:省|市|县|区|州|国|镇|村|路|街|岛|湾|洲|山|河|湖)$|^(?:美国|英国|法国|德国|日本|韩国|印度|印尼|欧洲|亚洲|北美|南美|非洲|东南亚|中东|广东|江苏|浙江|山东|河南|河北|四川|湖北|湖南|福建|安徽|江西|陕西|山西|辽宁|吉林|黑龙江|云南|贵州|广西|内蒙古|新疆|西藏|宁夏|青海|甘肃|海南|华东|华南|华北|华中|西南|西北|东北|北京|上海|广州|深圳|杭州|南京|武汉|成都|重庆|天津|西安|苏州|合肥|厦门|常州|洛阳|江门|宁波|青岛|香港|澳门|台湾|新加坡|马来西亚|菲律宾|泰国|越南|加拿大|澳大利亚|俄罗斯|巴西|迪拜|意大利|西班牙|荷兰|瑞典|瑞士|奥地利|波兰|以色列|沙特|墨西哥|阿根廷)$/;
 
 /** An unknown name a list or a partnership may make a company of. */
 function looksLikeStranger(name: string): boolean {
@@ -991,7 +1287,7 @@ function looksLikeStranger(name: string): boolean {
     if (!/^[a-z0-9][a-z0-9 &.'-]*[\u4e00-\u9fff]{0,3}$/.test(f)) return false;
     return !f.split(/\s+/).every((w) => LATIN_STOP.has(w));
   }
-  if (f.length > MAX_STRANGER_CHARS) return false;
+  if (f.replace(/[-·]/g, '').length > MAX_STRANGER_CHARS) return false;
   if (NOISE.longestAt(f, 0, f.length, 2) > 0) return false;
   return !/(?:等|们|性|化|率|量|额|值|费|价|期|度|型|类|项|者|人|员|长|官|师|总裁|经理|总监|主任|董事|主席|部|局|委|会|网|报|台|剧|片|书|奖|节|展|赛|府|院|所|校|馆|厅|领域|行业|产业)$/.test(f);
 }
@@ -1006,7 +1302,9 @@ function bestSurface(cand: Candidate): string | undefined {
   let bestRank = -1;
   const own = new Set([cand.company?.name, cand.company?.shortName].filter(Boolean).map((n) => foldText(n!)));
   for (const [s, n] of cand.surfaces) {
-    const rank = n * 1000 + (own.has(foldText(s)) ? 100 : 0) + Math.min(s.length, 99);
+    // A directory company is shown by its own name whenever the post writes it at all
+    // (青云科技, not the more frequent 青云): that is the name readers know and search for.
+    const rank = (own.has(foldText(s)) ? 1e9 : 0) + n * 1000 + Math.min(s.length, 99);
     if (rank > bestRank) {
       best = s;
       bestRank = rank;
