@@ -10,7 +10,11 @@
 //     belongs to the amount before it (`营收5亿元，同比增长10%`), lists pair in order
 //     (`分别为A、B，分别同比增长x、y`), and a change with no amount is a change-only figure.
 //  4. The period is the mention nearest before the amount in the sentence (lists of periods
-//     pair with lists of amounts), else the period the paragraph was last about.
+//     pair with lists of amounts), else the period the paragraph was last about. A comparison
+//     (`上年同期净亏损5.41亿元`, `较去年同期的66.5%`, `上一季度为18亿元`) dates only its own
+//     statement and is its own record (GUIDE rule 2); it never becomes the period in play.
+//  5. A figure is recorded once (rule 1): a title's rounded restatement (`净利增长逾三成`, the top
+//     of the body's range) goes, but the same number for another subject stays.
 // Anything that is not prose — URLs, image names, stock codes, phone numbers, tables of
 // contents — is blanked out first. Pure: no I/O, no clock; relative periods resolve against
 // the article's own date.
@@ -19,6 +23,7 @@ import type { CompanyRef, Figure, FigureChange, Metric } from '../types.ts';
 import { normalizeWidth, scanQuantities, type Quantity } from './numbers.ts';
 import {
   formatShape,
+  priorQuarterPeriod,
   priorYearPeriod,
   resolvePeriod,
   scanPeriods,
@@ -54,11 +59,30 @@ const MAX_PARAGRAPH = 20_000;
 export function extractFigures(input: ArticleInput, options: { companies?: CompanyRef[] } = {}): Figure[] {
   const doc = documentContext(input);
   const defaultSubject = options.companies?.length === 1 ? (options.companies[0]?.name ?? null) : null;
-  const approx: ApproxSet = new WeakSet();
-  const body = dedupe(readText(doc.text, doc, defaultSubject, approx), approx);
-  const title = readText(doc.title, doc, defaultSubject, approx);
+  const notes: Notes = { approx: new Set(), place: new Map(), alike: new Set(), roughChange: new Map(), changeUpper: new Map(), sentences: 0, paragraphs: 0, companies: (options.companies ?? []).map((c) => c.name).filter((n) => n.length >= 2) };
+  const body = dedupe(readText(doc.text, doc, defaultSubject, notes), notes);
+  const title = readText(doc.title, doc, defaultSubject, notes);
   // The title repeats the body's lead (GUIDE rule 1: a figure once): keep only what is new.
-  return dedupe([...body, ...title.filter((t) => !body.some((b) => titleRepeats(b, t)))], approx);
+  return dedupe([...body, ...title.filter((t) => !body.some((b) => titleRepeats(b, t, notes)))], notes);
+}
+
+/** What the extractor learnt about its records while reading, for `dedupe` and the title.
+ * Plain maps, not weak ones: they live for one call, and weak maps cost more per entry. */
+interface Notes {
+  /** Records written as approximate (`超400亿元`), so that a precise twin wins. */
+  approx: Set<Figure>;
+  /** The sentence and the paragraph (numbered through the article) each record was read from. */
+  place: Map<Figure, { sentence: number; paragraph: number }>;
+  /** Records said to equal another's (`市场份额同样为18%`): another subject's figure. */
+  alike: Set<Figure>;
+  /** A change written rounded: in tenths (`增长逾三成`) or with an approximate word. */
+  roughChange: Map<Figure, 'tenths' | 'approx'>;
+  /** The upper bound of a change written as a range (`同比增长50%-80%` → 80). */
+  changeUpper: Map<Figure, number>;
+  sentences: number;
+  paragraphs: number;
+  /** Names of the companies the article is about, to tell two subjects apart. */
+  companies: string[];
 }
 
 // ─── Document context ────────────────────────────────────────────────────────────────────────
@@ -88,12 +112,22 @@ function documentContext(input: ArticleInput): DocContext {
   const rawText = input.text ?? '';
   const text = normalizeWidth(rawText.length > MAX_TEXT ? rawText.slice(0, MAX_TEXT) : rawText);
   const whole = `${title}\n${text}`;
+  // The fiscal year reported is the latest one named; a plan for a later one (`2024财年将继续
+  // 投入`) does not make it the year of the results, unless the article names no other.
   let fiscalYear: number | null = null;
+  let plannedFiscalYear: number | null = null;
   for (const m of whole.matchAll(FISCAL_RE)) {
     const y = Number(m[1] ?? m[2]);
     if (articleYear !== null && y > articleYear + 1) continue;
-    if (fiscalYear === null || y > fiscalYear) fiscalYear = y;
+    const at = m.index ?? 0;
+    const sentenceStart = Math.max(whole.lastIndexOf('。', at), whole.lastIndexOf('\n', at)) + 1;
+    const sentenceEnd = whole.slice(at).search(/[。\n]/);
+    const sentence = whole.slice(sentenceStart, sentenceEnd === -1 ? whole.length : at + sentenceEnd);
+    if (PLAN_RE.test(sentence)) {
+      if (plannedFiscalYear === null || y > plannedFiscalYear) plannedFiscalYear = y;
+    } else if (fiscalYear === null || y > fiscalYear) fiscalYear = y;
   }
+  fiscalYear ??= plannedFiscalYear;
   let reportPeriod: string | null = null;
   const report = REPORT_NAME_RE.exec(whole);
   if (report) {
@@ -104,6 +138,8 @@ function documentContext(input: ArticleInput): DocContext {
   return { title, text, articleYear, articleMonth, fiscalYear, reportPeriod };
 }
 
+/** A sentence about the future: what it names is a plan, not a result. */
+const PLAN_RE = /预计|预期|预测|目标|有望|计划|将|未来/u;
 const FISCAL_RE = /(?<!\d)(\d{4})\s?财年|FY\s?(\d{4})(?!\d)/g;
 const REPORT_NAME_RE = /(?<!\d)(20\d\d)\s?年(?:度)?\s?(年报|年度报告|半年报|半年度报告|中报|中期报告|一季报|第一季度报告|三季报|第三季度报告)/;
 
@@ -119,6 +155,7 @@ const MASKS: RegExp[] = [
   /(?<!\d)(?:\d{3,4}-\d{3,4}-\d{4}|1[3-9]\d{9}|\d{3,4}-\d{7,8})(?!\d)/gu, // phone numbers
   /(?<![\d.])(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?/gu, // ISO dates
   /\d{1,2}:\d{2}(?::\d{2})?/gu, // clock times
+  /(?<![\d.])10\s?股?\s?(?:[转送增派]\s?\d+(?:\.\d+)?\s?(?:元|股)?\s?)+/gu, // dividend plans: 10派3.5元, 10转5派2元
   /(?<![A-Za-z])[A-Za-z]+[_-]?\d[\w-]*(?![\w月日年号季])/gu, // model names and identifiers: EH216, IMX586, ZEEKR001
 ];
 
@@ -162,7 +199,7 @@ interface Carry {
   lastFigure: Figure | null;
 }
 
-function readText(text: string, doc: DocContext, defaultSubject: string | null, approx: ApproxSet): Figure[] {
+function readText(text: string, doc: DocContext, defaultSubject: string | null, notes: Notes): Figure[] {
   const figures: Figure[] = [];
   const carry: Carry = { paragraphPeriod: null, lastYear: null, docPeriod: null, previousSentence: [], lastFigure: null };
   for (const rawLine of splitParagraphs(text)) {
@@ -180,8 +217,14 @@ function readText(text: string, doc: DocContext, defaultSubject: string | null, 
     };
     carry.paragraphPeriod = null;
     carry.lastFigure = null;
+    notes.paragraphs++;
     for (const [start, end] of splitSentences(line)) {
-      const found = readSentence(paragraph, start, end, doc, carry, defaultSubject, approx);
+      const found = readSentence(paragraph, start, end, doc, carry, defaultSubject, notes);
+      notes.sentences++;
+      if (found.length > 0) {
+        const place = { sentence: notes.sentences, paragraph: notes.paragraphs };
+        for (const f of found) notes.place.set(f, place);
+      }
       figures.push(...found);
     }
   }
@@ -233,6 +276,8 @@ interface Built {
   /** The figure's metric, or null when the amount is a blocker's or a foreign unit's. */
   metric: Metric | null;
   hasChange: boolean;
+  /** Dated by a comparison (`去年同期…`, `较2022财年的…`): the other side, not the period in play. */
+  prior: boolean;
 }
 
 const FILLER_RE = /^(?:了|达|达到|为|高达|超过|超|近|约|逾|分别|幅度|的|是|有|接近|大约|超出|大幅|:|\s|将近|约为|仅|只有|仅为|已|已经|再|又|将|至少|不到|多达|竟|共|合计|近乎|几乎|也|则|率|均|都|分别为|分别达|超出了|同比|环比|,)*$/u;
@@ -241,6 +286,20 @@ const MILESTONE_RE = /首次|首度|连续|双双|均破|月销破|单月(?:交�
 const FORECAST_RE = /预计|预期|预测|目标|有望|计划|将达|将增至|将突破|未来/u;
 const CUMULATIVE_RE = /累计|历史|迄今|至今|以来|总计|合计/u;
 const GROUP_RE = /(?:\d+|[一二三四五六七八九十两几数多]+)\s?(?:家|成|个|只)(?:企业|公司|车企|上市公司)?|多数|大部分|半数/u;
+/** GUIDE rule 11: `净利润下限超过10亿元的有9家` counts companies past a threshold. */
+function countsCompaniesPast(q: Quantity, text: string, end: number): boolean {
+  const at = q.end < text.length && text.charCodeAt(q.end) === 32 ? q.end + 1 : q.end;
+  return at < text.length && GROUP_LEAD.has(text.charAt(at)) && GROUP_AFTER_RE.test(text.slice(q.end, Math.min(end, q.end + 16)));
+}
+
+/** `北辰…市场份额同样为18%`: the amount is said to equal another subject's. */
+function saidAlike(q: Quantity, text: string, floor: number): boolean {
+  return /(?:同样|也|同为|亦)\s?(?:为|是|达|达到|有)?\s?$/.test(text.slice(Math.max(floor, q.start - 5), q.start));
+}
+
+/** What can follow an amount that opens a `…的有9家` threshold. */
+const GROUP_LEAD = new Set(['的', '及', '或', '以']);
+const GROUP_AFTER_RE = /^\s?(?:及|或)?\s?(?:以上|以下)?\s?的\s?(?:公司|企业|上市公司|个股|品牌|车企)?\s?(?:有|达|共有|合计|共|约有|超过)\s?(?:\d+|[一二三四五六七八九十两几数多百]+)\s?(?:家|个|只)/u;
 const APPROX_BEFORE_RE = /(?:超过|超|近|约|逾|大约|将近|接近|突破|破|上)\s?$/u;
 /** `（约合人民币15.52亿元）`: the same amount in another currency. */
 const CONVERSION_GAP_RE = /^\s?\(\s?(?:约合|折合|约为|相当于|约|合)?\s?(?:人民币)?\s?(?:约)?\s?$/u;
@@ -253,9 +312,6 @@ const EQUITY_RE = /对外投资|股权|出资|认缴|注资|收购|参股|入股
 
 const AMOUNT_NOUNS = new Set(['规模', '金额', '总额', '余额']);
 
-/** Records written as approximate, so that a precise twin wins in `dedupe`. */
-type ApproxSet = WeakSet<Figure>;
-
 function readSentence(
   p: Paragraph,
   start: number,
@@ -263,7 +319,7 @@ function readSentence(
   doc: DocContext,
   carry: Carry,
   defaultSubject: string | null,
-  approx: ApproxSet,
+  notes: Notes,
 ): Figure[] {
   const text = p.text;
   const sentence = text.slice(start, end);
@@ -290,6 +346,7 @@ function readSentence(
     const prevQ = previous;
     previous = q;
     if (q.kind === 'plain' && !plainUsable(q, quantities, text)) continue;
+    if (countsCompaniesPast(q, text, end)) continue;
     if (prevQ && (q.kind === 'money' || q.kind === 'magnitude') && (prevQ.kind === 'money' || prevQ.kind === 'magnitude') && CONVERSION_GAP_RE.test(text.slice(prevQ.end, q.start))) {
       continue;
     }
@@ -335,7 +392,7 @@ function readSentence(
 
   const built: Built[] = [];
   const out: Figure[] = [];
-  const scope: SentenceScope = { p, start, end, lexicon, periods, bases, doc, carry, periodCtx, defaultSubject, built, tokens };
+  const scope: SentenceScope = { p, start, end, lexicon, periods, bases, doc, carry, periodCtx, defaultSubject, built, tokens, notes };
   let deferred: { changes: FigureChange[]; group: Token[] } | null = null;
   groups.forEach((group, gi) => {
     if (group[0]?.role === 'value') {
@@ -344,12 +401,13 @@ function readSentence(
         built.push(b);
         if (b.metric) {
           out.push(b.figure);
-          if (b.token.approximate) approx.add(b.figure);
+          if (b.token.approximate) notes.approx.add(b.figure);
+          if (saidAlike(b.token.q, text, start)) notes.alike.add(b.figure);
         }
       }
       if (deferred) {
         const target = made[0];
-        if (target && target.metric) applyChange(target, deferred.changes[0], deferred.group[0], text);
+        if (target && target.metric) applyChange(target, deferred.changes[0], deferred.group[0], text, notes);
         deferred = null;
       }
       return;
@@ -359,26 +417,38 @@ function readSentence(
     else out.push(...result.figures);
   });
 
-  // Carry the sentence's period forward within the paragraph, and its year across paragraphs.
+  carryForward(scope, out);
+  return out;
+}
+
+/** Carry the sentence's period forward within the paragraph, and its year across paragraphs. */
+function carryForward(scope: SentenceScope, out: Figure[]): void {
+  const { periods, carry, doc, built, tokens, periodCtx } = scope;
   for (const m of periods) {
-    if (m.role === 'comparison' || m.role === 'since' || m.role === 'prior-same' || m.parenthetical || m.shape.type === 'fy') continue;
+    if (m.role === 'comparison' || m.role === 'since' || m.role === 'prior-same' || m.role === 'prior-quarter' || m.parenthetical || m.shape.type === 'fy') continue;
     if (m.role === 'event' && m.shape.type === 'year') continue;
     if (m.year.kind === 'abs') carry.lastYear = m.year.year;
     else if (m.year.kind === 'rel' && doc.articleYear !== null) carry.lastYear = doc.articleYear + m.year.offset;
   }
-  const lastWithPeriod = [...out].reverse().find((f) => f.period !== null && f.value !== null);
+  // A figure dated by a comparison (`上年同期净亏损5.41亿元`) is not the period the paragraph is about.
+  let lastWithPeriod: Figure | undefined;
+  for (let i = built.length - 1; i >= 0 && !lastWithPeriod; i--) {
+    const b = built[i];
+    if (b && b.metric && !b.prior && b.figure.period !== null && b.figure.value !== null) lastWithPeriod = b.figure;
+  }
   if (lastWithPeriod) carry.paragraphPeriod = lastWithPeriod.period;
   else {
     const lastMention = [...periods].reverse().find((m) => m.role === 'period' && !m.parenthetical && m.shape.type !== 'day');
-    if (lastMention) carry.paragraphPeriod = resolvePeriod(lastMention, periodCtx(lastMention.start));
+    if (lastMention) carry.paragraphPeriod = resolveWithSame(lastMention, scope);
   }
   const statesAmounts = tokens.some((t) => t.role === 'value');
   const reportLike = statesAmounts ? [...periods].reverse().find((m) => m.role === 'period' && !m.parenthetical && m.shape.type !== 'day' && m.shape.type !== 'month') : undefined;
   if (reportLike) carry.docPeriod = resolvePeriod(reportLike, periodCtx(reportLike.start)) ?? carry.docPeriod;
+  // `（2023财年）全年业绩。期内，集团收入为…`: amounts dated by the paragraph date the next ones too.
+  else if (lastWithPeriod?.period && !/^\d{4}-\d{2}$/.test(lastWithPeriod.period)) carry.docPeriod = lastWithPeriod.period;
   const lastFigure = out[out.length - 1];
   if (lastFigure) carry.lastFigure = lastFigure;
   if (out.length > 0) carry.previousSentence = out.filter((f) => f.value !== null);
-  return out;
 }
 
 /** The members of a list in text order that start within [start, end). */
@@ -403,7 +473,7 @@ function yearBefore(p: Paragraph, at: number, doc: DocContext): number | null {
   for (let i = p.periods.length - 1; i >= 0; i--) {
     const m = p.periods[i];
     if (!m || m.end > at) continue;
-    if (m.role === 'comparison' || m.role === 'since' || m.role === 'prior-same' || m.parenthetical || m.shape.type === 'fy') continue;
+    if (m.role === 'comparison' || m.role === 'since' || m.role === 'prior-same' || m.role === 'prior-quarter' || m.parenthetical || m.shape.type === 'fy') continue;
     if (m.role === 'event' && m.shape.type === 'year') continue;
     if (m.year.kind === 'abs') return m.year.year;
     if (m.year.kind === 'rel' && doc.articleYear !== null) return doc.articleYear + m.year.offset;
@@ -446,14 +516,17 @@ function changeCue(q: Quantity, text: string, directions: DirectionHit[], bases:
     if (!FILLER_RE.test(gap)) continue;
     // `亏损收窄` is an improvement.
     let up = d.up;
-    if (d.word === '收窄' && /亏损?\s?$/.test(text.slice(Math.max(floor, d.start - 6), d.start))) up = true;
+    if (d.word === '收窄' && /亏损?\s?(?:同比|环比)?\s?$/.test(text.slice(Math.max(floor, d.start - 8), d.start))) up = true;
     return up ? 1 : -1;
   }
   for (let i = bases.length - 1; i >= 0; i--) {
     const b = bases[i];
     if (!b || b.end > q.start || b.weak) continue;
     if (b.end < lookback) break;
-    if (FILLER_RE.test(text.slice(b.end, q.start))) return 0;
+    const gap = text.slice(b.end, q.start);
+    // `较去年同期的66.5%` is the earlier value, not a change.
+    if (/的\s?$/.test(gap)) return null;
+    if (FILLER_RE.test(gap)) return 0;
   }
   // `是去年同期的接近4倍`
   if (q.kind === 'multiple' && /(?:同期|上年|去年)的?\s?(?:接近|近|约)?\s?$/.test(text.slice(lookback, q.start))) return 1;
@@ -473,6 +546,7 @@ interface SentenceScope {
   defaultSubject: string | null;
   built: Built[];
   tokens: Token[];
+  notes: Notes;
 }
 
 // ─── Values ──────────────────────────────────────────────────────────────────────────────────
@@ -481,16 +555,20 @@ function buildValues(group: Token[], s: SentenceScope): Built[] {
   const text = s.p.text;
   const first = group[0];
   if (!first) return [];
-  const resolved = resolveMetric(first, group, s);
-  const periodsFor = periodsForGroup(group, resolved?.metric ?? null, s);
+  const paired = group.length > 1 ? metricListBefore(first, group.length, s) : null;
+  const single = paired ? null : resolveMetric(first, group, s);
+  const periodsFor = periodsForGroup(group, paired?.[0]?.metric ?? single?.metric ?? null, s);
   // A unit written once, after the last member (`457.88亿和503.19亿元`).
   const lastUnit = [...group].reverse().find((t) => t.q.kind !== 'plain' && t.q.kind !== 'magnitude')?.q;
   return group.map((token, index) => {
-    const built: Built = { figure: placeholder(token), token, metric: null, hasChange: false };
-    if (!resolved) return built;
+    const built: Built = { figure: placeholder(token), token, metric: null, hasChange: false, prior: token.comparison || datedByPriorSame(token, s) !== null };
+    const resolved = paired ? paired[index] : single;
+    if (!resolved || (paired && !unitFits(resolved.metric, token.q))) return built;
     const { metric, negative, trigger } = resolved;
     const unit = unitFor(metric, token.q, lastUnit);
     if (unit === null) return built;
+    // `末期息每股8港仙`: an amount per share is earnings per share or nothing (a dividend).
+    if (metric !== 'eps' && /每股\s?(?:派发?|派息)?\s?$/.test(text.slice(Math.max(s.start, token.q.start - 5), token.q.start))) return built;
     let value = unit.value;
     if (negative && value > 0) value = -value;
     built.figure = {
@@ -521,7 +599,7 @@ interface ResolvedMetric {
 function resolveMetric(first: Token, group: Token[], s: SentenceScope): ResolvedMetric | null {
   const after = metricAfter(group, s);
   if (after !== undefined) return after;
-  const resolved = metricBefore(first, group, s);
+  const resolved = metricBefore(first, group, s) ?? metricOfList(first, group, s);
   if (!resolved) return null;
   const sentence = s.p.text.slice(s.start, s.end);
   if (resolved.metric === 'investment') {
@@ -587,6 +665,55 @@ function metricBefore(first: Token, group: Token[], s: SentenceScope): ResolvedM
     // `营收占比达41%`: a share of a money metric is not a figure; nothing else claims it.
     if (!group.some((t) => unitFits(metric, t.q))) return null;
     return { metric, negative, trigger: hit };
+  }
+  return null;
+}
+
+/** `营收和净利润分别为9亿元、1.1亿元`, `营收和净利润分别同比增长10%和5%`: a list of metric
+ * words pairs with the list of amounts or changes after `分别`. */
+const PAIRED_GAP_RE = /^\s?分别\s?(?:为|是|达|达到|实现|录得)?\s?$/u;
+const PAIRED_CHANGE_GAP_RE = /^\s?(?:同比|环比)?\s?分别\s?(?:同比|环比)?\s?(?:增长|下降|增加|减少|提升|提高|上升|下滑|降低|上涨|下跌)?\s?(?:了|为)?\s?$/u;
+
+function metricListBefore(first: Token, n: number, s: SentenceScope, gap: RegExp = PAIRED_GAP_RE): ResolvedMetric[] | null {
+  const text = s.p.text;
+  let i = s.lexicon.length - 1;
+  while (i >= 0 && (s.lexicon[i]?.end ?? 0) > first.q.start) i--;
+  const last = s.lexicon[i];
+  if (!last || !gap.test(text.slice(last.end, first.q.start))) return null;
+  const chain: LexiconHit[] = [];
+  for (let j = i; j >= 0 && chain.length < n; j--) {
+    const hit = s.lexicon[j];
+    if (!hit || hit.entry.kind !== 'metric') return null;
+    const next = chain[0];
+    if (next && !/^\s?(?:和|、|及|与|以及|,)\s?$/.test(text.slice(hit.end, next.start))) return null;
+    chain.unshift(hit);
+  }
+  if (chain.length !== n || new Set(chain.map((h) => (h.entry.kind === 'metric' ? h.entry.metric : ''))).size !== n) return null;
+  return chain.map((hit) => ({ metric: hit.entry.kind === 'metric' ? hit.entry.metric : 'revenue', negative: false, trigger: hit }));
+}
+
+/** `乙和丙分别以540万台、510万台位列第二、第三`: a list whose metric word came earlier in the
+ * sentence, for other subjects; `占比分别为3.9%和3.3%` after market shares is their share too. */
+function metricOfList(first: Token, group: Token[], s: SentenceScope): ResolvedMetric | null {
+  if (group.length < 2) return null;
+  const text = s.p.text;
+  if (!/分别\s?(?:以|为|是|达|达到)?\s?$/.test(text.slice(Math.max(s.start, first.q.start - 6), first.q.start))) return null;
+  const heading = [...s.lexicon].reverse().find((h) => h.end <= first.q.start);
+  const shareBefore = s.built.some((b) => b.metric === 'market_share' && !b.prior);
+  if (heading?.entry.kind === 'blocker') {
+    // A share of the whole (`B、C占比分别为`), not of a money metric (`境外收入占比`).
+    const prev = s.lexicon[s.lexicon.indexOf(heading) - 1];
+    const ownShare = prev !== undefined && prev.end === heading.start && prev.entry.kind === 'metric';
+    if (heading.word === '占比' && shareBefore && !ownShare && group.every((t) => unitFits('market_share', t.q))) return { metric: 'market_share', negative: false, trigger: heading };
+    return null;
+  }
+  for (let i = s.lexicon.length - 1; i >= 0; i--) {
+    const hit = s.lexicon[i];
+    if (!hit || hit.end > first.q.start) continue;
+    if (hit.entry.kind === 'blocker') return null;
+    if (hit.entry.kind !== 'metric') continue;
+    const metric = hit.entry.metric;
+    if (group.every((t) => unitFits(metric, t.q))) return { metric, negative: false, trigger: null };
   }
   return null;
 }
@@ -687,7 +814,7 @@ function periodForValue(t: Token, metric: Metric | null, beforeAll: PeriodMentio
   if (list && list.length === 1) return list[0] ?? null;
   const isEvent = metric !== null && EVENT_METRICS.has(metric);
   const isStock = metric !== null && (STOCK_METRICS.has(metric) || (metric === 'volume' && CUMULATIVE_RE.test(clauseAround(text, t.q.start, s.start))));
-  let usable = beforeAll.filter((m) => m.role !== 'event');
+  let usable = beforeAll.filter((m) => m.role !== 'event' && ((m.role !== 'prior-same' && m.role !== 'prior-quarter') || priorSameGoverns(m, t, s)));
   // `从2021财年的亏损22.51亿元改善为盈利11.46亿元`: the `从` period is the starting point only.
   const nearestFrom = usable[usable.length - 1];
   if (nearestFrom && /(?:从|由)\s?$/.test(text.slice(Math.max(s.start, nearestFrom.start - 2), nearestFrom.start)) && TRANSITION_RE.test(text.slice(nearestFrom.end, t.q.start))) {
@@ -713,6 +840,8 @@ function periodForValue(t: Token, metric: Metric | null, beforeAll: PeriodMentio
         if (explicit || counted) {
           const period = resolvePeriod(nearest, ctx);
           const year = period ? /(\d{4})/.exec(period)?.[1] : undefined;
+          // In an article about fiscal years, a flow up to a closing date is that fiscal year's.
+          if (year && !counted && metric !== null && metric !== 'market_share' && s.doc.fiscalYear !== null && nearest.year.kind === 'abs') return `FY${year}`;
           if (year && (counted || metric === 'market_share' || nearest.shape.type === 'day')) return year;
           if (period) return period;
         }
@@ -721,6 +850,10 @@ function periodForValue(t: Token, metric: Metric | null, beforeAll: PeriodMentio
       case 'prior-same': {
         const current = currentPeriod(usable.slice(0, -1), s);
         return current ? priorYearPeriod(current) : null;
+      }
+      case 'prior-quarter': {
+        const current = currentPeriod(usable.slice(0, -1), s);
+        return current ? priorQuarterPeriod(current) : null;
       }
       case 'report': {
         const named = usable.slice(0, -1).reverse().find((m) => m.role === 'period' && (m.shape.type === 'full-year' || m.shape.type === 'half' || m.shape.type === 'q1q3' || m.shape.type === 'quarter' || m.shape.type === 'year'));
@@ -736,6 +869,10 @@ function periodForValue(t: Token, metric: Metric | null, beforeAll: PeriodMentio
         }
         return resolveWithSame(nearest, s);
       default: {
+        if (nearest.year.kind === 'ctx' && priorSameOf(nearest, s)) {
+          const current = resolveWithSame(nearest, s);
+          return current ? priorYearPeriod(current) : null;
+        }
         // `从 2021 年 4 月-2022 年 1 月`: a span of months.
         const prev = usable[usable.length - 2];
         if (prev && nearest.shape.type === 'month' && prev.shape.type === 'month' && /^\s?(?:-|~|至|到)\s?$/.test(text.slice(prev.end, nearest.start))) {
@@ -747,9 +884,35 @@ function periodForValue(t: Token, metric: Metric | null, beforeAll: PeriodMentio
       }
     }
   }
-  if (isEvent || isStock) return null;
+  if (isEvent) return null;
+  // A count with no date of its own, after the paragraph named its period (`二季度，月活…。付费用户达…`).
+  if (isStock) {
+    // Not a running total (`目前累计注册用户超过1亿`): that is as of the article's day.
+    if (/目前|当前|累计|至今|迄今|以来/.test(clauseBefore(text, t.q.start, s.start))) return null;
+    return s.p.periods.some((m) => m.end <= s.start && m.role === 'period') ? s.carry.paragraphPeriod : null;
+  }
   if (/以来|至今|迄今/.test(clause)) return null;
-  return s.carry.paragraphPeriod ?? s.carry.docPeriod ?? null;
+  return s.carry.paragraphPeriod ?? fallbackPeriod(s);
+}
+
+/** The period of a paragraph that names none: the last one in play, except that after a
+ * paragraph about a part of the report's period (`分季度看，第四季度…`) the report's period
+ * returns (`分产品看，…`). */
+function fallbackPeriod(s: SentenceScope): string | null {
+  const last = s.carry.docPeriod;
+  const report = s.doc.reportPeriod;
+  if (last && report && last !== report && periodWithin(last, report)) return report;
+  return last;
+}
+
+/** `2023Q4` lies within `2023`, `2023H1` within `2023Q1-Q3`? Only whole quarters and halves. */
+function periodWithin(part: string, whole: string): boolean {
+  const m = /^(\d{4})(?:Q([1-4])|H([12]))$/.exec(part);
+  const w = /^(\d{4})(?:Q1-Q3|H1)?$/.exec(whole);
+  if (!m || !w || m[1] !== w[1]) return false;
+  const partEnd = m[2] ? Number(m[2]) * 3 : Number(m[3]) * 6;
+  const wholeEnd = whole.endsWith('Q1-Q3') ? 9 : whole.endsWith('H1') ? 6 : 12;
+  return partEnd <= wholeEnd;
 }
 
 function clauseAround(text: string, at: number, floor: number): string {
@@ -787,7 +950,48 @@ function resolveWithSame(m: PeriodMention, s: SentenceScope): string | null {
 function currentPeriod(before: PeriodMention[], s: SentenceScope): string | null {
   const m = before.filter((x) => x.role === 'period' || x.role === 'report').pop();
   if (m) return m.role === 'report' ? s.doc.reportPeriod : resolveWithSame(m, s);
-  return s.carry.paragraphPeriod ?? s.doc.reportPeriod;
+  return s.carry.paragraphPeriod ?? s.doc.reportPeriod ?? s.carry.docPeriod;
+}
+
+/** A `去年同期` dates the amounts of its own statement only: a `；` or a change after it
+ * (`上年同期净亏损5.41亿元，亏损同比收窄39.74%`) closes the comparison. */
+function priorSameGoverns(m: PeriodMention, t: Token, s: SentenceScope): boolean {
+  if (/;/.test(s.p.text.slice(m.end, t.q.start))) return false;
+  // `去年同期，…` sets the topic up to the `；`.
+  if (/^\s?,/.test(s.p.text.slice(m.end, m.end + 2))) return true;
+  // Nor does it reach past its own amount (or list of amounts or changes) into the next clause.
+  let previous: Token | null = null;
+  for (const o of s.tokens) {
+    if (o.q.start <= m.end) continue;
+    if (o.q.end > t.q.start) break;
+    if (o.role === 'change' && t.role === 'value') return false;
+    previous = o;
+  }
+  if (!previous) return true;
+  const gap = s.p.text.slice(previous.q.end, t.q.start);
+  return LIST_GAP_RE.test(gap) || !/[,:]/.test(gap);
+}
+
+/** The amount's nearest period mention in the sentence is a `去年同期` (or `上一季度`) that
+ * governs it: the basis it is the other side of, else null. */
+function datedByPriorSame(t: Token, s: SentenceScope): Basis | null {
+  for (let i = s.periods.length - 1; i >= 0; i--) {
+    const m = s.periods[i];
+    if (!m || m.end > t.q.start || m.role === 'event' || m.parenthetical) continue;
+    if (m.role === 'period' && m.year.kind === 'ctx') return priorSameOf(m, s) ? 'yoy' : null;
+    if ((m.role === 'prior-same' || m.role === 'prior-quarter') && priorSameGoverns(m, t, s)) return m.role === 'prior-same' ? 'yoy' : 'qoq';
+    return null;
+  }
+  return null;
+}
+
+/** `上年同期，公司第四季度净利润为…`: a period with no year of its own right after a `上年同期`
+ * is that period a year earlier. Returns the `上年同期` mention, or null. */
+function priorSameOf(m: PeriodMention, s: SentenceScope): PeriodMention | null {
+  const i = s.periods.indexOf(m);
+  const prev = i > 0 ? s.periods[i - 1] : undefined;
+  if (!prev || prev.role !== 'prior-same' || prev.start < s.start) return null;
+  return /^\s?,?\s?(?:公司|集团|其|该公司)?\s?$/.test(s.p.text.slice(prev.end, m.start)) ? prev : null;
 }
 
 /** The nearest list of periods before the values (`2019年、2020年及2021前三季度，…分别为`,
@@ -865,7 +1069,8 @@ function attachChanges(group: Token[], s: SentenceScope, nextGroup: Token[] | un
   const changes: FigureChange[] = group.map((t) => {
     const unit: FigureChange['unit'] = t.q.kind === 'pp' ? 'pp' : t.q.kind === 'multiple' ? 'x' : '%';
     const magnitude = Math.abs(t.q.value);
-    const sign = t.direction === 0 ? Math.sign(t.q.value) || 1 : t.direction;
+    // `同比增长10%、5%和-30%`: a minus written on the number turns the word's direction round.
+    const sign = t.direction === 0 ? Math.sign(t.q.value) || 1 : t.q.negative ? -t.direction : t.direction;
     // A multiple is recorded as written (GUIDE rule 14), a fall as a negative percentage.
     const value = unit === 'x' ? magnitude : sign * magnitude;
     return { basis: basis.basis, value, unit };
@@ -878,18 +1083,18 @@ function attachChanges(group: Token[], s: SentenceScope, nextGroup: Token[] | un
   };
 
   // Values before the change in this sentence (a comparison's other side takes none).
-  const candidates = s.built.filter((b) => !b.token.comparison && b.token.q.end <= first.q.start);
+  const candidates = s.built.filter((b) => !b.prior && b.token.q.end <= first.q.start);
   const nearest = candidates[candidates.length - 1];
   if (n === 1 && nearest && !interrupted(nearest)) {
     const change = changes[0];
     if (change && !basis.explicit) change.basis = basisAgainstComparison(nearest, first, s) ?? change.basis;
-    applyChange(nearest, change, first, text);
+    applyChange(nearest, change, first, text, s.notes);
     return none;
   }
   const open = candidates.filter((b) => !b.hasChange);
   if (n > 1 && open.length >= n) {
     const targets = open.slice(open.length - n);
-    targets.forEach((b, i) => applyChange(b, changes[i], group[i], text));
+    targets.forEach((b, i) => applyChange(b, changes[i], group[i], text, s.notes));
     return none;
   }
 
@@ -931,22 +1136,24 @@ function attachChanges(group: Token[], s: SentenceScope, nextGroup: Token[] | un
   }
   // A change-only figure (GUIDE: value null, unit the value would have).
   const periods = periodsForGroup(group, metric, s);
+  const paired = n > 1 ? metricListBefore(first, n, s, PAIRED_CHANGE_GAP_RE) : null;
   const figures = group.flatMap((t, i): Figure[] => {
     const change = changes[i];
     if (!change) return [];
     const period = periods[i] ?? null;
     const basisNow = basis.explicit ? change.basis : period === null ? 'other' : change.basis;
-    return [
-      {
-        metric,
-        subject: subjectFor(text, hit, t, s) ?? s.defaultSubject,
-        period,
-        value: null,
-        unit: METRIC_UNIT[metric] === 'money' ? 'CNY' : METRIC_UNIT[metric] === 'percent' ? '%' : 'count',
-        change: { ...change, basis: basisNow },
-        text: spanText(text, Math.min(hit.start, t.q.start), t.q.end, s.start),
-      },
-    ];
+    const own = paired?.[i]?.metric ?? metric;
+    const figure: Figure = {
+      metric: own,
+      subject: subjectFor(text, hit, t, s) ?? s.defaultSubject,
+      period,
+      value: null,
+      unit: METRIC_UNIT[own] === 'money' ? 'CNY' : METRIC_UNIT[own] === 'percent' ? '%' : 'count',
+      change: { ...change, basis: basisNow },
+      text: spanText(text, Math.min(hit.start, t.q.start), t.q.end, s.start),
+    };
+    noteChange(figure, t, text, s.notes);
+    return [figure];
   });
   return { figures };
 }
@@ -956,19 +1163,36 @@ function attachChanges(group: Token[], s: SentenceScope, nextGroup: Token[] | un
 function basisAgainstComparison(target: Built, change: Token, s: SentenceScope): Basis | null {
   const comparison = s.built.find((b) => b.token.comparison && b.token.q.start > target.token.q.end && b.token.q.end <= change.q.start);
   if (!comparison) return null;
+  // `较去年同期的19.1%上升1.1个百分点` says year on year even when the period is unknown.
+  const prior = datedByPriorSame(comparison.token, s);
+  if (prior) return prior;
   const period = target.figure.period;
   const base = comparison.figure.period;
   if (period && base && priorYearPeriod(period) === base) return 'yoy';
   return 'other';
 }
 
-function applyChange(target: Built, change: FigureChange | undefined, token: Token | undefined, text: string): void {
+/** How a change was written, for matching a title's rounded restatement (`净利增长逾三成`). */
+function noteChange(figure: Figure, token: Token, text: string, notes: Notes): void {
+  if (token.q.upper !== undefined) notes.changeUpper.set(figure, token.q.upper);
+  if (/成$/.test(text.slice(token.q.start, token.q.end))) notes.roughChange.set(figure, 'tenths');
+  else if (/(?:逾|超|超过|近|约|接近|将近|最高|最多|至少)\s?$/.test(text.slice(Math.max(0, token.q.start - 3), token.q.start))) notes.roughChange.set(figure, 'approx');
+}
+
+function applyChange(target: Built, change: FigureChange | undefined, token: Token | undefined, text: string, notes: Notes): void {
   target.hasChange = true;
   if (!change || !target.metric) return;
   const existing = target.figure.change;
   // GUIDE rule 7: year-on-year wins over quarter-on-quarter.
   if (existing && !(existing.basis !== 'yoy' && change.basis === 'yoy')) return;
+  // A loss that narrows (`净亏损15亿元，较去年同期的20亿元收窄25%`) improves; one that widens worsens.
+  const value = target.figure.value;
+  if (token && value !== null && value < 0 && PROFIT_METRICS.has(target.metric) && change.unit !== 'x') {
+    const word = /(收窄|扩大)\s?(?:了|幅度|为|达|约)?\s?$/.exec(text.slice(Math.max(0, token.q.start - 6), token.q.start))?.[1];
+    if (word) change = { ...change, value: (word === '收窄' ? 1 : -1) * Math.abs(change.value) };
+  }
   target.figure.change = change;
+  if (token) noteChange(target.figure, token, text, notes);
   if (token) {
     const from = text.indexOf(target.figure.text);
     if (from !== -1 && token.q.end > from && token.q.end - from < 120) target.figure.text = text.slice(from, token.q.end).replace(/\s+/g, ' ').trim();
@@ -1042,19 +1266,60 @@ function subjectsCompatible(a: Figure, b: Figure): boolean {
   return a.subject.includes(b.subject) || b.subject.includes(a.subject);
 }
 
+function companyOf(subject: string | null, companies: string[]): string | null {
+  if (!subject || subject.length < 2 || /^(?:本|该|上市)?(?:公司|集团|企业)$/.test(subject)) return null;
+  return companies.find((c) => subject.includes(c) || c.includes(subject)) ?? null;
+}
+
 /** A figure of the title that the body states too (rounded, or as a change only). */
-function titleRepeats(body: Figure, title: Figure): boolean {
+function titleRepeats(body: Figure, title: Figure, notes: Notes): boolean {
   if (body.metric !== title.metric) return false;
   if (body.value !== null && title.value !== null) return close(body.value, title.value, 0.05);
   const cb = body.change?.value;
   const ct = title.change?.value;
-  // Titles round (`营收大增154%` for 153.97%).
-  return ct !== undefined && cb !== undefined && (close(cb, ct) || Math.abs(cb - ct) < 1);
+  if (ct === undefined || cb === undefined || !body.change || !title.change) return false;
+  const bodyUnit = body.change.unit;
+  const titleUnit = title.change.unit;
+  // `净利预增超2倍` for `同比增长200%-250%`: a multiple is the growth, or the ratio to the year before.
+  const candidates = bodyUnit === titleUnit ? [ct] : titleUnit === 'x' && bodyUnit === '%' ? [ct * 100, (ct - 1) * 100] : titleUnit === '%' && bodyUnit === 'x' ? [ct / 100, ct / 100 + 1] : [];
+  const rough = bodyUnit === titleUnit ? notes.roughChange.get(title) : 'approx';
+  const upper = notes.changeUpper.get(body);
+  return candidates.some((c) => {
+    // Titles round (`营收大增154%` for 153.97%).
+    if (close(cb, c) || Math.abs(cb - c) < 1) return true;
+    if (Math.sign(cb) !== Math.sign(c)) return false;
+    // `净利增长逾三成` for 31.06%; `最高增八成` for the upper end of the body's 50%-80%.
+    if (rough === 'tenths' && Math.abs(cb - c) < 10) return true;
+    if (rough === 'approx' && Math.abs(cb - c) <= Math.max(1, Math.abs(c) * 0.2)) return true;
+    return upper !== undefined && Math.min(cb, upper) - 0.5 <= c && c <= Math.max(cb, upper) + 0.5;
+  });
 }
 
 /** Two records of one figure in the body: the same amount, or the same change of one metric. */
-function sameFigure(a: Figure, b: Figure, approx: ApproxSet): boolean {
-  if (a.metric !== b.metric) return false;
+function sameFigure(a: Figure, b: Figure, notes: Notes): boolean {
+  return a.metric === b.metric && restates(a, b, notes.approx) && !twoFigures(a, b, notes);
+}
+
+/** The same number for two subjects (`星耀…市场份额为18%；北辰…市场份额同样为18%`) is two
+ * figures: a sentence does not restate its own amount, and two named subjects differ. Subjects
+ * are read loosely, so only within one paragraph, or as two of the article's companies, do they tell. */
+function twoFigures(a: Figure, b: Figure, notes: Notes): boolean {
+  if (notes.alike.has(a) || notes.alike.has(b)) return true;
+  const pa = notes.place.get(a);
+  const pb = notes.place.get(b);
+  if (pa && pb && pa.sentence === pb.sentence && a.value !== null && b.value !== null) return true;
+  if (pa && pb && pa.paragraph === pb.paragraph && a.subject && b.subject && !subjectsCompatible(a, b)) return true;
+  // Two different changes of one basis (`增长10%`, `下降4%`) belong to two different figures.
+  if (a.change && b.change && a.change.basis === b.change.basis && a.change.unit === b.change.unit && Math.abs(a.change.value - b.change.value) >= 1 && !close(a.change.value, b.change.value, 0.05)) return true;
+  // Anywhere in the article, subjects that name two different companies of the article.
+  if (notes.companies.length < 2 || a.subject === b.subject) return false;
+  const ca = companyOf(a.subject, notes.companies);
+  const cb = companyOf(b.subject, notes.companies);
+  return ca !== null && cb !== null && ca !== cb;
+}
+
+/** Two records of one figure by their numbers: the same amount, or the same change. */
+function restates(a: Figure, b: Figure, approx: Set<Figure>): boolean {
   const periodsAgree = a.period === null || b.period === null || a.period === b.period;
   if (a.value !== null && b.value !== null) {
     if (a.value === b.value && periodsAgree) return true;
@@ -1077,18 +1342,32 @@ function sameFigure(a: Figure, b: Figure, approx: ApproxSet): boolean {
 }
 
 /** GUIDE rule 1: a figure once. Keeps the fuller record (an amount, a period, a change). */
-function dedupe(figures: Figure[], approx: ApproxSet): Figure[] {
+function dedupe(figures: Figure[], notes: Notes): Figure[] {
+  const approx = notes.approx;
   const out: Figure[] = [];
   for (const f of figures) {
-    const twin = out.findIndex((o) => sameFigure(o, f, approx));
+    const twin = out.findIndex((o) => sameFigure(o, f, notes));
     const o = out[twin];
     if (twin === -1 || !o) {
       out.push(f);
       continue;
     }
     const score = (x: Figure) => (x.value !== null ? 8 : 0) + (approx.has(x) ? 0 : 4) + (x.period !== null ? 2 : 0) + (x.change ? 1 : 0);
-    if (score(f) > score(o)) out[twin] = { ...f, change: f.change ?? o.change, period: f.period ?? o.period };
-    else if (!o.change && f.change && o.value !== null && f.value !== null) out[twin] = { ...o, change: f.change };
+    if (score(f) > score(o)) out[twin] = keepNotes(f, { ...f, change: f.change ?? o.change, period: f.period ?? o.period }, notes);
+    else if (!o.change && f.change && o.value !== null && f.value !== null) out[twin] = keepNotes(o, { ...o, change: f.change }, notes);
   }
   return out;
+}
+
+/** A merged record keeps what was noted about the record it stands for. */
+function keepNotes(from: Figure, to: Figure, notes: Notes): Figure {
+  if (notes.approx.has(from)) notes.approx.add(to);
+  if (notes.alike.has(from)) notes.alike.add(to);
+  const place = notes.place.get(from);
+  if (place !== undefined) notes.place.set(to, place);
+  const upper = notes.changeUpper.get(from);
+  if (upper !== undefined) notes.changeUpper.set(to, upper);
+  const rough = notes.roughChange.get(from);
+  if (rough !== undefined) notes.roughChange.set(to, rough);
+  return to;
 }

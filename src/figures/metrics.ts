@@ -49,6 +49,8 @@ const ENTRIES: Array<[string, LexiconEntry]> = [
   ...T('net_profit', [
     '归属于上市公司股东的净利润', '归属于母公司股东的净利润', '归属于母公司所有者的净利润', '归属于普通股股东的净利润',
     '归属于本公司股东的净利润', '归属于公司股东的净利润', '归母净利润', '归母净利', '净利润', '净利', '纯利润', '纯利', '净盈利', '股东应占溢利', '净收益',
+    // Hong Kong reports: 公司拥有人应占溢利, 本公司权益持有人应占利润.
+    '应占溢利', '应占利润',
   ]),
   ...T('net_profit_excl', [
     '扣非净利润', '扣非后净利润', '扣非归母净利润', '扣非净利', '扣除非经常性损益后的净利润', '扣除非经常性损益的净利润',
@@ -61,14 +63,17 @@ const ENTRIES: Array<[string, LexiconEntry]> = [
   ...T('gross_margin', ['毛利率', '综合毛利率', '销售毛利率']),
   ...T('net_margin', ['净利率', '净利润率', '纯利率', '销售净利率']),
   ...T('rd_expense', ['研发投入', '研发费用', '研发支出', '研发开支', '研发投资', '技术投入', '研发经费']),
-  ...T('eps', ['基本每股收益', '稀释每股收益', '每股收益', '每股盈利', '每股净收益', 'EPS']),
+  ...T('eps', ['基本每股收益', '稀释每股收益', '每股收益', '每股基本盈利', '每股摊薄盈利', '每股盈利', '每股净收益', 'EPS']),
   ...T('operating_cash_flow', [
     '经营活动产生的现金流量净额', '经营活动现金流量净额', '经营活动现金流净额', '经营活动净现金流', '经营性现金流量净额',
     '经营性现金流净额', '经营性现金流', '经营现金流', '经营活动现金流',
+    // Hong Kong reports: 经营活动所得现金净额 (or 所用, for an outflow).
+    '经营活动所得现金净额', '经营活动所得现金流量净额', '经营业务所得现金净额', '经营活动所得之现金净额', '经营活动所得现金流净额',
   ]),
   ...T('users', [
     '用户数', '用户数量', '用户规模', '付费用户', '付费客户', '客户数', '客户数量', '月活跃用户', '月活用户', '月活', '日活跃用户', '日活',
     '活跃用户', '活跃消费者', '年度活跃消费者', '注册用户', '新用户', '会员数', '会员', '用户', '付费商家',
+    '签约客户', '合作客户',
   ]),
   ...T('volume', [
     '销量', '出货量', '交付量', '装机量', '交付', '总交付量', '累计交付量', '累计销量', '批发销量', '零售销量', '月销量', '月销', '新车销量',
@@ -99,7 +104,9 @@ const ENTRIES: Array<[string, LexiconEntry]> = [
     // Stock-market money, losses and charges, public finance, household income.
     '净流入', '净流出', '主力', '北向', '南向', '成交量', '换手率', '融资余额', '融资融券', '融资买入', '两融', '净买入', '净卖出', '股息',
     '市盈率', '目标价', '收盘价', '开盘价', '损失', '减值', '计提', '商誉', '债务', '借款', '存款', '余额', '对价', '价款', '报价', '工资', '补偿',
-    '捐赠', '捐款', '税费', '纳税', '税收', '财政收入', '可支配收入', '人均', '居民收入', '合同额', '签约额', '金额', '总额', '罚金', '违约金',
+    '捐赠', '捐款', '税费', '纳税', '税收', '利税', '税利',
+    // Balance-sheet money whose words hold a trigger (金融资产 holds 融资); see also HELD_IN.
+    '金融资产', '现金等价物', '财政收入', '可支配收入', '人均', '居民收入', '合同额', '签约额', '金额', '总额', '罚金', '违约金',
     // Shares and rates that are not market shares or margins (GUIDE rules 3 and 10).
     '占比', '比例', '比重', '渗透率', '利用率', '转化率', '流失率', '增长率', '复合增长率', '集中度', '装机份额', '份额占比', '税率', '汇率',
     // Counts that are not units sold or users.
@@ -128,13 +135,22 @@ export interface LexiconHit {
   entry: LexiconEntry;
 }
 
+const BLOCKER: LexiconEntry = { kind: 'blocker' };
+
+/** Triggers that are the tail of a word naming something else: `短期投资` / `长期投资` are
+ * holdings, not project investment. Checked on the hit rather than added to the lexicon, since
+ * every extra first character slows the lexicon scan of every paragraph. */
+function heldInOtherWord(word: string, text: string, start: number): boolean {
+  return word === '投资' && /[短长]期$/.test(text.slice(Math.max(0, start - 2), start));
+}
+
 /** Every trigger, blocker and sign word in `text`, leftmost-longest, in order. */
 export function scanLexicon(text: string): LexiconHit[] {
   const out: LexiconHit[] = [];
   LEXICON_RE.lastIndex = 0;
   for (let m = LEXICON_RE.exec(text); m; m = LEXICON_RE.exec(text)) {
     const entry = LEXICON.get(m[0]);
-    if (entry) out.push({ start: m.index, end: m.index + m[0].length, word: m[0], entry });
+    if (entry) out.push({ start: m.index, end: m.index + m[0].length, word: m[0], entry: heldInOtherWord(m[0], text, m.index) ? BLOCKER : entry });
   }
   return out;
 }
@@ -177,12 +193,14 @@ export function scanDirections(text: string): DirectionHit[] {
 
 export type Basis = 'yoy' | 'qoq' | 'other';
 
-/** Words that say what a change is measured against. */
+/** Words that say what a change is measured against. The fiscal year before (`较上一财年`) is
+ * year on year; the quarter before (`较上一季度`) quarter on quarter. */
 const BASIS_RE =
-  /同比|比去年同期|比上年同期|较去年同期|较上年同期|与去年同期相比|与上年同期相比|较上年|比上年|较去年|比去年|相比去年|去年同期|上年同期|year on year|yoy|环比|较上月|比上月|较上季度|比上季度|上月|quarter on quarter|qoq|较年初|比年初|年均|复合|每月|每年|相比|对比|较|比/giu;
+  /(?:较|比|相比)上一?个?(?:财年|财政年度|年度|季度?)|同比|比去年同期|比上年同期|较去年同期|较上年同期|与去年同期相比|与上年同期相比|较上年|比上年|较去年|比去年|相比去年|去年同期|上年同期|year on year|yoy|环比|较上月|比上月|较上季度|比上季度|上月|quarter on quarter|qoq|较年初|比年初|年均|复合|每月|每年|相比|对比|较|比/giu;
 
 export function basisOf(word: string): Basis | null {
-  if (/^(?:环比|较上月|比上月|较上季度|比上季度|上月|quarter on quarter|qoq)$/i.test(word)) return 'qoq';
+  if (/^(?:环比|较上月|比上月|较上季度|比上季度|上月|quarter on quarter|qoq)$/i.test(word) || /^(?:较|比|相比)上一?个?季度?$/.test(word)) return 'qoq';
+  if (/^(?:较|比|相比)上一?个?(?:财年|财政年度|年度)$/.test(word)) return 'yoy';
   if (/^(?:同比|比去年同期|比上年同期|较去年同期|较上年同期|与去年同期相比|与上年同期相比|较上年|比上年|较去年|比去年|相比去年|去年同期|上年同期|year on year|yoy)$/i.test(word)) return 'yoy';
   if (/^(?:较年初|比年初|年均|复合|每月|每年)$/.test(word)) return 'other';
   // A bare 较/比/相比/对比 compares with something named next to it: another period, another firm.

@@ -21,6 +21,8 @@ export interface Quantity {
   countUnit?: string;
   /** A minus sign was written (`-3227.30万元`, `－5.25亿元`). */
   negative: boolean;
+  /** The upper bound of a range (`50%-80%` → 80), in the same base units as `value`. */
+  upper?: number;
 }
 
 // ─── Width ───────────────────────────────────────────────────────────────────────────────────
@@ -72,7 +74,11 @@ const CURRENCY: Record<string, string> = {
   美元: 'USD', 美金: 'USD', 港元: 'HKD', 港币: 'HKD', 日元: 'JPY', 日圆: 'JPY', 欧元: 'EUR',
   英镑: 'GBP', 韩元: 'KRW', 新台币: 'TWD', 台币: 'TWD', 新加坡元: 'SGD', 澳元: 'AUD', 加元: 'CAD',
   瑞士法郎: 'CHF', 卢布: 'RUB', 卢比: 'INR', 泰铢: 'THB', 林吉特: 'MYR',
+  港仙: 'HKD', 美分: 'USD',
 };
+
+/** Currency words that name a hundredth of the currency (`48.6港仙` is 0.486 HKD). */
+const MINOR_UNIT: Record<string, number> = { 港仙: 0.01, 美分: 0.01 };
 
 /** Units a count takes. Which metric may use which is decided by the extractor. */
 const COUNT_UNITS = '个(?![月交工国地城省小半百季])|台|辆|部|架|片|家|名|户|人|位|套|颗|枚|只|件|艘|块';
@@ -134,6 +140,8 @@ export function scanQuantities(text: string): Quantity[] {
       // `46.85元/股`, `0.65元/Wh`, `3000 元 / 分` are prices per something: not amounts.
       kind = /[/每]/.test(whole.slice(whole.indexOf(currencyWord) + currencyWord.length)) ? 'foreign' : 'money';
       currency = CURRENCY[currencyWord];
+      const minor = MINOR_UNIT[currencyWord];
+      if (minor) value = Number((value * minor).toPrecision(15));
     } else if (countUnit) {
       kind = 'count';
       unitWord = countUnit;
@@ -149,6 +157,7 @@ export function scanQuantities(text: string): Quantity[] {
     // Trailing spaces the tail allowed but did not use belong to the gap, not the number.
     while (end > m.index && text[end - 1] === ' ') end--;
     const range = RANGE_RE.exec(text.slice(end, end + 40));
+    let upperValue: number | undefined;
     if (range && range[0].trim() && kind !== 'plain' && kind !== 'foreign') {
       // `32%至34%` is a range; `增长12%至30亿元` is a change and then a new level.
       const upper = scanOne(range[0].replace(/^\s?(?:-|~|至|到)\s?/, ''));
@@ -157,7 +166,11 @@ export function scanQuantities(text: string): Quantity[] {
         upper.kind === kind ||
         (upper.kind === 'magnitude' && (kind === 'money' || kind === 'count' || kind === 'magnitude')) ||
         (upper.kind === 'plain' && kind !== 'percent');
-      if (sameFamily) end += range[0].length;
+      if (sameFamily) {
+        end += range[0].length;
+        // `5-7亿元`: the upper bound takes the unit written after it, or else the lower bound's.
+        if (upper) upperValue = upper.kind === 'plain' ? upper.number * (value / base || 1) : upper.kind === 'percent' || upper.kind === 'pp' || upper.kind === 'multiple' ? upper.number : upper.number * (upper.scale ?? 1);
+      }
     }
     else if (range && range[0].trim() && kind === 'plain' && /[%元亿万台辆]/.test(range[0])) {
       // `22.7-25%`: the unit written once, after the upper bound.
@@ -167,6 +180,7 @@ export function scanQuantities(text: string): Quantity[] {
         currency = upper.currency;
         unitWord = upper.countUnit;
         value = kind === 'percent' || kind === 'pp' || kind === 'multiple' ? base : Number((base * (upper.scale ?? 1)).toPrecision(15));
+        upperValue = kind === 'percent' || kind === 'pp' || kind === 'multiple' ? upper.number : upper.number * (upper.scale ?? 1);
         end += range[0].length;
       }
     }
@@ -176,6 +190,7 @@ export function scanQuantities(text: string): Quantity[] {
     const q: Quantity = { start, end, value: minus ? -value : value, kind, negative: !!minus };
     if (currency) q.currency = currency;
     if (unitWord && kind === 'count') q.countUnit = unitWord;
+    if (upperValue !== undefined && Number.isFinite(upperValue)) q.upper = Number((minus ? -upperValue : upperValue).toPrecision(15));
     out.push(q);
   }
   BARE_MAGNITUDE_RE.lastIndex = 0;
@@ -200,16 +215,17 @@ export function scanQuantities(text: string): Quantity[] {
   return out;
 }
 
-function scanOne(text: string): { kind: QuantityKind; currency?: string; countUnit?: string; scale?: number } | null {
+function scanOne(text: string): { kind: QuantityKind; number: number; currency?: string; countUnit?: string; scale?: number } | null {
   const m = SINGLE_RE.exec(text);
   if (!m) return null;
-  const [, , , , mag, , pct, currencyWord, countUnit] = m;
+  const [, intPart, frac, , mag, , pct, currencyWord, countUnit] = m;
+  const number = Number((intPart ?? '') + (frac ?? ''));
   const scale = mag ? MAGNITUDE[mag] : 1;
-  if (pct) return { kind: pct === '倍' ? 'multiple' : pct === '%' ? 'percent' : 'pp' };
-  if (currencyWord) return { kind: 'money', currency: CURRENCY[currencyWord], scale };
-  if (countUnit) return { kind: 'count', countUnit, scale };
-  if (mag) return { kind: 'magnitude', scale };
-  return { kind: 'plain' };
+  if (pct) return { kind: pct === '倍' ? 'multiple' : pct === '%' ? 'percent' : 'pp', number };
+  if (currencyWord) return { kind: 'money', number, currency: CURRENCY[currencyWord], scale: (scale ?? 1) * (MINOR_UNIT[currencyWord] ?? 1) };
+  if (countUnit) return { kind: 'count', number, countUnit, scale };
+  if (mag) return { kind: 'magnitude', number, scale };
+  return { kind: 'plain', number };
 }
 
 function insertSorted(list: Quantity[], q: Quantity): void {

@@ -25,8 +25,9 @@ export type PeriodShape =
  * - `since`: `自2018年9月交付至今` — a cumulative total since then has no period.
  * - `event`: a day (`9月12日`) or a founding year (`于2020年推出`): when, not for which period.
  * - `prior-same`: `去年同期` — the same period one year earlier.
+ * - `prior-quarter`: `上一季度` — the quarter before the one in play.
  * - `report`: `报告期内` — the period of the report the article is about. */
-export type PeriodRole = 'period' | 'comparison' | 'cutoff' | 'since' | 'event' | 'prior-same' | 'report';
+export type PeriodRole = 'period' | 'comparison' | 'cutoff' | 'since' | 'event' | 'prior-same' | 'prior-quarter' | 'report';
 
 export interface PeriodMention {
   start: number;
@@ -84,6 +85,32 @@ const CUTOFF_BEFORE = /(?:截至|截止)(?:到)?\s?$/;
 const REPORT_RE = /报告期/gu;
 const PRIOR_SAME_RE = /(?:去|上)\s?年同期|上年度同期/gu;
 const CURRENT_FY_RE = /本财年|本财年度|本年度/gu;
+const PRIOR_QUARTER_RE = /上一?个?季度/gu;
+/** Hong Kong reports name a period by its closing date: `截至2023年6月30日止六个月` (2023H1),
+ * `截至2023年3月31日止年度` (FY2023, a year not ending in December). */
+const CLOSING_SPAN_RE = /(?:截至|截止)\s?(\d{4})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日\s?止?\s?(?:的)?\s?(三个月|3个月|六个月|6个月|九个月|9个月|十二个月|12个月|年度|全年|财政年度|财年)/gu;
+
+function closingSpanShape(month: number, span: string): PeriodShape | null {
+  const months = /三|3/.test(span) && !/十/.test(span) ? 3 : /六|6/.test(span) ? 6 : /九|9/.test(span) ? 9 : 12;
+  if (month < 1 || month > 12) return null;
+  if (months === 12) return month === 12 && !/财/.test(span) ? { type: 'year' } : { type: 'fy' };
+  if (months === 3 && month % 3 === 0) return { type: 'quarter', q: month / 3 };
+  if (months === 6 && (month === 6 || month === 12)) return { type: 'half', h: month === 6 ? 1 : 2 };
+  if (months === 9 && month === 9) return { type: 'q1q3' };
+  return month >= months ? { type: 'months', from: month - months + 1, to: month } : null;
+}
+
+/** `年内`, `今年内`: within the current year (not `三年内`, `近年内`, `当年内`). */
+const WITHIN_YEAR_RE = /(?<![\d一二三四五六七八九十两几多近数半每当同去明前上])(?:今|本)?\s?年内(?!外)/gu;
+
+function mayMatch(re: RegExp, text: string): boolean {
+  if (re === PRIOR_SAME_RE) return text.includes('同期');
+  if (re === REPORT_RE) return text.includes('报告期');
+  if (re === CURRENT_FY_RE) return text.includes('本财') || text.includes('本年度');
+  if (re === WITHIN_YEAR_RE) return text.includes('年内');
+  if (re === CLOSING_SPAN_RE) return text.includes('止');
+  return text.includes('上一季') || text.includes('上季') || text.includes('上个季');
+}
 
 /** Every period mention in `text` (width-normalised), in order. */
 export function scanPeriods(text: string): PeriodMention[] {
@@ -97,15 +124,25 @@ export function scanPeriods(text: string): PeriodMention[] {
     const mention = readMention(m, text);
     if (mention) out.push(mention);
   }
-  for (const re of [PRIOR_SAME_RE, REPORT_RE, CURRENT_FY_RE]) {
+  for (const re of [PRIOR_SAME_RE, REPORT_RE, CURRENT_FY_RE, WITHIN_YEAR_RE, CLOSING_SPAN_RE, PRIOR_QUARTER_RE]) {
+    // Each needs words most paragraphs lack: skip the scan then.
+    if (!mayMatch(re, text)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
+      let closing: PeriodShape | null = null;
+      if (re === CLOSING_SPAN_RE && !(closing = closingSpanShape(Number(m[2]), m[4] ?? ''))) continue;
       const mention: PeriodMention =
-        re === PRIOR_SAME_RE
+        closing
+          ? { start: m.index, end: m.index + m[0].length, year: { kind: 'abs', year: Number(m[1]) }, shape: closing, role: 'period' }
+          : re === PRIOR_SAME_RE
           ? { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: -1 }, shape: { type: 'year' }, role: 'prior-same' }
+          : re === PRIOR_QUARTER_RE
+          ? { start: m.index, end: m.index + m[0].length, year: { kind: 'ctx' }, shape: { type: 'year' }, role: 'prior-quarter' }
           : re === REPORT_RE
             ? { start: m.index, end: m.index + m[0].length, year: { kind: 'ctx' }, shape: { type: 'full-year' }, role: 'report' }
-            : { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: 0 }, shape: { type: 'full-year' }, role: 'period' };
+            : re === WITHIN_YEAR_RE
+              ? { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: 0 }, shape: { type: 'year' }, role: 'period' }
+              : { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: 0 }, shape: { type: 'full-year' }, role: 'period' };
       // The general scanner read `去年` of `去年同期` as a year: this reading replaces it.
       for (let i = out.length - 1; i >= 0; i--) {
         const o = out[i];
@@ -144,7 +181,11 @@ function readMention(m: RegExpExecArray, text: string): PeriodMention | null {
   let shape: PeriodShape | null = null;
   let role: PeriodRole = 'period';
   if (g(0)) shape = { type: 'q1q3' };
-  else if (g(1)) shape = { type: 'quarter', q: toInt(g(1)) };
+  else if (g(1)) {
+    // `上一季度`, `每一季度`, `同一季度` compare or generalise: no quarter of their own.
+    if (year.kind === 'ctx' && start > 0 && /[上下每同]/.test(text.charAt(start - 1)) && !m[0].startsWith('第')) return null;
+    shape = { type: 'quarter', q: toInt(g(1)) };
+  }
   else if (g(2)) shape = { type: 'quarter', q: Number(g(2)) };
   else if (g(3)) shape = { type: 'half', h: g(3) === '上' ? 1 : 2 };
   else if (g(4)) shape = { type: 'half', h: Number(g(4)) === 1 ? 1 : 2 };
@@ -291,6 +332,14 @@ export function formatShape(shape: PeriodShape, year: number): string | null {
       return `${year}-${pad(shape.from)}~${year}-${pad(shape.to)}`;
     }
   }
+}
+
+/** The quarter before: `上一季度` of 2023Q1 is 2022Q4; null for a period that is not a quarter. */
+export function priorQuarterPeriod(period: string): string | null {
+  const m = /^(\d{4})Q([1-4])$/.exec(period);
+  if (!m) return null;
+  const q = Number(m[2]);
+  return q === 1 ? `${Number(m[1]) - 1}Q4` : `${m[1]}Q${q - 1}`;
 }
 
 /** The same period one year earlier: `去年同期` of 2021Q2 is 2020Q2. */

@@ -69,6 +69,10 @@ describe('scanQuantities', () => {
       ['上亿元', 'money', 100000000, 'CNY'],
     ]],
     ['582亿定增', [['582亿', 'magnitude', 58200000000, '']]],
+    ['每股基本盈利为48.6港仙，每股派12美分', [
+      ['48.6港仙', 'money', 0.486, 'HKD'],
+      ['12美分', 'money', 0.12, 'USD'],
+    ]],
   ])('%s', (text, expected) => {
     expect(scan(text)).toEqual(expected);
   });
@@ -77,6 +81,16 @@ describe('scanQuantities', () => {
     const kinds = scan('报46.85元/股，使用量33.3GWh，年产5万吨，仅用3个半月，60000台下线用了六个月').map(([, kind]) => kind);
     expect(kinds.slice(0, 3)).toEqual(['foreign', 'foreign', 'foreign']);
     expect(kinds).not.toContain('money');
+  });
+
+  it('keeps the upper bound of a range, in the unit written after it', () => {
+    const t = '同比增长50%-80%，净利润5亿元至6.5亿元，预计3-4万台';
+    expect(scanQuantities(t).map((q) => [q.value, q.upper])).toEqual([
+      [50, 80],
+      [5e8, 6.5e8],
+      [3e4, 4e4],
+    ]);
+    expect(scanQuantities('营收5亿元')[0]?.upper).toBeUndefined();
   });
 
   it('finds no amount inside identifiers and file names', () => {

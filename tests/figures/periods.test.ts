@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { normalizeWidth } from '../../src/figures/numbers.ts';
-import { priorYearPeriod, resolvePeriod, scanPeriods, type PeriodContext } from '../../src/figures/periods.ts';
+import { priorQuarterPeriod, priorYearPeriod, resolvePeriod, scanPeriods, type PeriodContext } from '../../src/figures/periods.ts';
 
 const article = (year: number, month: number): PeriodContext => ({ year: null, articleYear: year, articleMonth: month, fiscalYear: null, forecast: false });
 
@@ -73,9 +73,38 @@ describe('scanPeriods + resolvePeriod', () => {
     expect(read('今年一季度', { year: null, articleYear: null, articleMonth: null, fiscalYear: null, forecast: false })).toEqual([['今年一季度', 'period', null]]);
   });
 
+  it('reads 上一季度 as the quarter before, not the first quarter, and 每一季度 as none', () => {
+    expect(read('降幅较上一季度明显收窄，每一季度都在增长').map(([text, role]) => [text, role])).toEqual([['上一季度', 'prior-quarter']]);
+  });
+
+  it('reads 年内 and 今年内 as the current year, and not 三年内 or 近年内', () => {
+    expect(read('预计年内交付，今年内完成', article(2023, 7))).toEqual([
+      ['年内', 'period', '2023'],
+      ['今年内', 'period', '2023'],
+    ]);
+    expect(read('三年内翻番，近年内', article(2023, 7))).toEqual([]);
+  });
+
+  it('reads a Hong Kong closing-date span as the period it closes', () => {
+    expect(read('截至2023年6月30日止六个月，截至2023年9月30日止三个月，截至2023年3月31日止年度，截至2022年12月31日止年度')).toEqual([
+      ['截至2023年6月30日止六个月', 'period', '2023H1'],
+      ['截至2023年9月30日止三个月', 'period', '2023Q3'],
+      ['截至2023年3月31日止年度', 'period', 'FY2023'],
+      ['截至2022年12月31日止年度', 'period', '2022'],
+    ]);
+  });
+
   it('finds no period in durations, ages and counts of years', () => {
     expect(read('13年来首次盈利，8 年增长 57 倍')).toEqual([]);
   });
+});
+
+describe('priorQuarterPeriod', () => {
+  it.each([
+    ['2023Q3', '2023Q2'],
+    ['2023Q1', '2022Q4'],
+    ['2023H1', null],
+  ])('%s → %s', (period, prior) => expect(priorQuarterPeriod(period)).toBe(prior));
 });
 
 describe('priorYearPeriod', () => {
