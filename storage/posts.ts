@@ -83,77 +83,70 @@ export class PostStore {
     if (posts.length === 0) return [];
     return this.wrap('insert posts', () =>
       this.db.transaction(async (db) => {
-        const wanted = [...new Set(posts.map((p) => p.storyId).filter((id): id is number => id !== null))];
-        const known = new Set(
-          wanted.length === 0
-            ? []
-            : (await db.all<{ id: number }>('SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(wanted)])).map(
-                (r) => r.id,
-              ),
-        );
-        const stored: Post[] = [];
+        const writer = new ChunkWriter(db);
         // Many rows per statement: node-sqlite3 costs far more per call than SQLite per row.
-        for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) {
-          const chunk = posts.slice(i, i + ROWS_PER_STATEMENT);
-          const rows = chunk.map(({ item, storyId, extraction }) => [
-            item.sourceId,
-            item.guid,
-            item.link,
-            item.title,
-            item.html,
-            item.text,
-            (item.published ?? item.seen).getTime(),
-            item.seen.getTime(),
-            item.published ? 1 : 0,
-            storyId !== null && known.has(storyId) ? storyId : null,
-            JSON.stringify(extraction.companies),
-            JSON.stringify(extraction.figures),
-          ]);
-          // RETURNING gives only the rows inserted (not those skipped as already stored), in
-          // no promised order, hence the identity columns.
-          const inserted = await db.all<{ id: number; source_id: string; guid: string }>(
-            `INSERT INTO posts (source_id, guid, link, title, html, text, published, seen, dated, story_id, companies, figures)
-             SELECT ${columns(12)} FROM json_each(?) AS j WHERE true
-             ON CONFLICT (source_id, guid) DO NOTHING RETURNING id, source_id, guid`,
-            [JSON.stringify(rows)],
-          );
-          const idOf = new Map(inserted.map((r) => [`${r.source_id}\n${r.guid}`, r.id]));
-          const added: Post[] = [];
-          const seenInChunk = new Set<string>();
-          chunk.forEach(({ item, extraction }, n) => {
-            const identity = `${item.sourceId}\n${item.guid}`;
-            const id = idOf.get(identity);
-            // The same (source, guid) twice in one call: only the first was inserted.
-            if (id === undefined || seenInChunk.has(identity)) return;
-            seenInChunk.add(identity);
-            const row = rows[n]!;
-            added.push({
-              id,
-              sourceId: item.sourceId,
-              guid: item.guid,
-              link: item.link,
-              title: item.title,
-              html: item.html,
-              text: item.text,
-              published: item.published ?? item.seen,
-              seen: item.seen,
-              dated: item.published !== null,
-              storyId: (row[9] as number | null) ?? id,
-              companies: extraction.companies,
-              figures: extraction.figures,
-            });
-          });
-          await insertJsonRows(
-            db,
-            'INSERT INTO posts_fts (rowid, title, body, source)',
-            added.map((p) => [p.id, tokenizeForIndex(p.title), tokenizeForIndex(p.text), sourceToken(p.sourceId)]),
-          );
-          await writeExtractionRows(db, added.map((p) => ({ postId: p.id, extraction: { companies: p.companies, figures: p.figures } })));
-          stored.push(...added);
-        }
-        return stored;
+        for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) await writer.write(posts.slice(i, i + ROWS_PER_STATEMENT));
+        return writer.stored;
       }),
     );
+  }
+
+  /** insert() for posts still being produced (enriched): the same single transaction and
+   * result, but posts are written while later ones are produced. Whenever SQLite is free it
+   * takes every post produced meanwhile, so the producer's CPU work overlaps SQLite's (which
+   * runs on a libuv thread) instead of following it; a producer that hands the event loop
+   * back now and then is what lets the writes proceed. An error from the producer is
+   * rethrown as it is, after the transaction is rolled back. */
+  async insertProduced(produce: AsyncIterable<NewPost>): Promise<Post[]> {
+    let producerFailure: { error: unknown } | null = null;
+    try {
+      return await this.wrap('insert posts', () =>
+        this.db.transaction(async (db) => {
+          const writer = new ChunkWriter(db);
+          const waiting: NewPost[] = [];
+          let writing: Promise<void> | null = null;
+          let writeFailure: { error: unknown } | null = null;
+          let producing = true;
+          // Called on each post produced and when a write ends: at most one write at a time.
+          const writeWaiting = (): void => {
+            if (writing || writeFailure || waiting.length === 0 || (producing && waiting.length < MIN_ROWS_PER_WRITE)) return;
+            writing = writer.write(waiting.splice(0, ROWS_PER_STATEMENT)).then(
+              () => {
+                writing = null;
+                writeWaiting();
+              },
+              (error: unknown) => {
+                writing = null;
+                writeFailure = { error };
+              },
+            );
+          };
+          try {
+            for await (const post of produce) {
+              if (writeFailure) break;
+              waiting.push(post);
+              writeWaiting();
+            }
+          } catch (error) {
+            producerFailure = { error };
+          }
+          if (producerFailure) {
+            // Statements in flight finish before the transaction is rolled back.
+            while (writing) await writing;
+            throw producerFailure.error;
+          }
+          producing = false;
+          writeWaiting();
+          // Each write that ends starts the next while posts are waiting.
+          while (writing) await writing;
+          if (writeFailure) throw (writeFailure as { error: unknown }).error;
+          return writer.stored;
+        }),
+      );
+    } catch (error) {
+      if (producerFailure) throw (producerFailure as { error: unknown }).error;
+      throw error;
+    }
   }
 
   async get(id: number): Promise<Post | undefined> {
@@ -183,7 +176,8 @@ export class PostStore {
         if (changes === 0) throw new StoreError(`there is no post ${postId}`, { postId });
         await db.run('DELETE FROM post_companies WHERE post_id = ?', [postId]);
         await db.run('DELETE FROM figures WHERE post_id = ?', [postId]);
-        await writeExtractionRows(db, [{ postId, extraction }]);
+        const row = await db.get<{ title: string }>('SELECT title FROM posts WHERE id = ?', [postId]);
+        await writeExtractionRows(db, [{ postId, title: row?.title ?? '', extraction }]);
       }),
     );
   }
@@ -349,6 +343,97 @@ export class PostStore {
   }
 }
 
+/** Writes chunks of one insert call inside its transaction, in order, and collects the
+ * posts inserted. */
+class ChunkWriter {
+  readonly stored: Post[] = [];
+  /** Ids inserted by this call: a storyId naming one of them was not a stored post when the
+   * call began (the dedupe memory outlived the database), as every storyId is decided before. */
+  private readonly insertedIds = new Set<number>();
+
+  /** The id the next post written gets. Ids are given here rather than by SQLite so that a
+   * new story's story_id (its own id) is written with the row, not by a second write of it. */
+  private nextId: number | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  async write(chunk: NewPost[]): Promise<void> {
+    const db = this.db;
+    // Inside the transaction (BEGIN IMMEDIATE): no other writer can take these ids. A row
+    // skipped as already stored leaves its id unused.
+    this.nextId ??= ((await db.get<{ n: number | null }>('SELECT max(id) AS n FROM posts'))?.n ?? 0) + 1;
+    const firstId = this.nextId;
+    this.nextId += chunk.length;
+    const wanted = [...new Set(chunk.map((p) => p.storyId).filter((id): id is number => id !== null && !this.insertedIds.has(id)))];
+    const known = new Set(
+      wanted.length === 0
+        ? []
+        : (await db.all<{ id: number }>('SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(wanted)])).map((r) => r.id),
+    );
+    const storyIds = chunk.map(({ storyId }) => (storyId !== null && known.has(storyId) ? storyId : null));
+    const rows = chunk.map(({ item, extraction }, n) => [
+      firstId + n,
+      item.sourceId,
+      item.guid,
+      item.link,
+      item.title,
+      item.html,
+      item.text,
+      (item.published ?? item.seen).getTime(),
+      item.seen.getTime(),
+      item.published ? 1 : 0,
+      storyIds[n] ?? firstId + n,
+      JSON.stringify(extraction.companies),
+      JSON.stringify(extraction.figures),
+    ]);
+    // RETURNING gives only the rows inserted (not those skipped as already stored), in
+    // no promised order, hence the identity columns.
+    const inserted = await db.all<{ id: number; source_id: string; guid: string }>(
+      `INSERT INTO posts (id, source_id, guid, link, title, html, text, published, seen, dated, story_id, companies, figures)
+       SELECT ${columns(13)} FROM json_each(?) AS j WHERE true
+       ON CONFLICT (source_id, guid) DO NOTHING RETURNING id, source_id, guid`,
+      [JSON.stringify(rows)],
+    );
+    const idOf = new Map(inserted.map((r) => [`${r.source_id}\n${r.guid}`, r.id]));
+    const added: Post[] = [];
+    const seenInChunk = new Set<string>();
+    chunk.forEach(({ item, extraction }, n) => {
+      const identity = `${item.sourceId}\n${item.guid}`;
+      const id = idOf.get(identity);
+      // The same (source, guid) twice in one call: only the first was inserted.
+      if (id === undefined || seenInChunk.has(identity)) return;
+      seenInChunk.add(identity);
+      this.insertedIds.add(id);
+      added.push({
+        id,
+        sourceId: item.sourceId,
+        guid: item.guid,
+        link: item.link,
+        title: item.title,
+        html: item.html,
+        text: item.text,
+        published: item.published ?? item.seen,
+        seen: item.seen,
+        dated: item.published !== null,
+        storyId: storyIds[n] ?? id,
+        companies: extraction.companies,
+        figures: extraction.figures,
+      });
+    });
+    await insertJsonRows(
+      db,
+      'INSERT INTO posts_fts (rowid, title, body, source)',
+      added.map((p) => [p.id, tokenizeForIndex(p.title), tokenizeForIndex(p.text), sourceToken(p.sourceId)]),
+    );
+    await writeExtractionRows(db, added.map((p) => ({ postId: p.id, title: p.title, extraction: { companies: p.companies, figures: p.figures } })));
+    for (const post of added) this.stored.push(post);
+  }
+}
+
+/** insertProduced waits for this many posts before a write (unless production has ended):
+ * a statement's fixed cost is worth paying for a few dozen rows, not for one. */
+const MIN_ROWS_PER_WRITE = 32;
+
 /** Rows per INSERT … SELECT FROM json_each(?): bounds the JSON text of one statement. */
 const ROWS_PER_STATEMENT = 500;
 
@@ -369,10 +454,10 @@ async function insertJsonRows(db: Db, insertInto: string, rows: SqlValue[][], on
 }
 
 /** The queryable (post, company) and figure rows of extractions. */
-async function writeExtractionRows(db: Db, extractions: { postId: number; extraction: Extraction }[]): Promise<void> {
+async function writeExtractionRows(db: Db, extractions: { postId: number; title: string; extraction: Extraction }[]): Promise<void> {
   const companies: SqlValue[][] = [];
   const figures: SqlValue[][] = [];
-  for (const { postId, extraction } of extractions) {
+  for (const { postId, title, extraction } of extractions) {
     for (const company of extraction.companies) companies.push([postId, companyKey(company), company.name, company.code]);
     extraction.figures.forEach((figure, seq) =>
       figures.push([
@@ -387,7 +472,7 @@ async function writeExtractionRows(db: Db, extractions: { postId: number; extrac
         figure.change?.value ?? null,
         figure.change?.unit ?? null,
         figure.text,
-        figureCompany(figure, extraction.companies),
+        figureCompany(figure, extraction.companies, title),
       ]),
     );
   }
@@ -404,15 +489,19 @@ export function companyKey(company: CompanyRef): string {
   return company.code ?? company.name;
 }
 
-/** The company a figure is about: the one its subject names, else the post's only company. */
-function figureCompany(figure: Figure, companies: CompanyRef[]): string | null {
+/** The company a figure is about: the one its subject names; else the post's only company, or
+ * the one company its title names (a post about 宁德时代 that mentions two partners). Otherwise
+ * none: a figure on the wrong company's card is worse than a figure on no card. */
+function figureCompany(figure: Figure, companies: CompanyRef[], title: string): string | null {
   const subject = figure.subject?.trim();
   if (subject) {
     const named = companies.find((c) => c.name === subject || c.code === subject) ??
       companies.find((c) => c.name.length >= 2 && (subject.includes(c.name) || c.name.includes(subject)));
     if (named) return companyKey(named);
   }
-  return companies.length === 1 ? companyKey(companies[0]!) : null;
+  if (companies.length === 1) return companyKey(companies[0]!);
+  const inTitle = companies.filter((c) => c.name.length >= 2 && title.includes(c.name));
+  return inTitle.length === 1 ? companyKey(inTitle[0]!) : null;
 }
 
 function recencyWeight(ageMs: number): number {

@@ -11,12 +11,13 @@
 // would be computed from Date.now() and checked against it on every read, so entries written
 // under a test's ManualClock would vanish; `sweep()` deletes what has expired.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type Keyv from 'keyv';
 import type { Clock } from '../clock.ts';
 import type { Item, Post } from '../types.ts';
 import { StoreError } from '../errors.ts';
-import { sqliteAccess } from '../../storage/keyv.ts';
+import { sqliteAccess, type SqliteKeyvAccess } from '../../storage/keyv.ts';
 import { anchors, fingerprint, hasDistinctiveTitle, sameStory, type StoryFingerprint } from './fingerprint.ts';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 30 * 86_400_000;
@@ -25,8 +26,11 @@ export const DEFAULT_DEDUPE_WINDOW_MS = 30 * 86_400_000;
 const LIST_CAP = 8;
 /** Known stories verified per new item. */
 const MAX_CANDIDATES = 8;
-/** Keys per read or write: @keyv/sqlite matches getMany rows to keys in O(keys × rows). */
+/** Keys per read or write through Keyv: @keyv/sqlite matches getMany rows to keys in
+ * O(keys × rows). */
 const CHUNK = 500;
+/** Keys per statement when reading and writing the SQL directly: bounds the JSON text. */
+const SQL_CHUNK = 5000;
 const MAX_PENDING = 20_000;
 
 export interface Classified {
@@ -39,6 +43,13 @@ export interface Classified {
   }[];
   /** items dropped because seen before */
   seen: number;
+}
+
+interface Pending {
+  seenKey: string;
+  fp: StoryFingerprint;
+  /** The title and anchor keys of fp. */
+  keys: string[];
 }
 
 interface Expiring {
@@ -63,8 +74,10 @@ export class Deduper {
   private readonly windowMs: number;
   private readonly clock: Clock;
   private lock: Promise<unknown> = Promise.resolve();
-  /** Fingerprints classify computed, by seen key, for remember to reuse (bounded). */
-  private readonly pending = new Map<string, StoryFingerprint>();
+  /** What classify computed for each fresh item, by identity, for remember to reuse
+   * (bounded: items classified but never stored must not pile up). */
+  private readonly pending = new Map<string, Pending>();
+  private bulk: Promise<SqliteKeyvAccess | undefined> | undefined;
 
   constructor(
     private readonly keyv: Keyv,
@@ -86,7 +99,8 @@ export class Deduper {
    * marked as a copy of a known story, of an earlier item in this batch, or new. */
   async classify(items: Item[]): Promise<Classified> {
     const now = this.clock.now().getTime();
-    const seenKeys = items.map(seenKey);
+    const identities = items.map(identity);
+    const seenKeys = identities.map(seenKeyOf);
     const stored = await this.read<SeenEntry>(seenKeys, now);
     const inBatch = new Set<string>();
     const unseen: { index: number; fp: StoryFingerprint; keys: string[] }[] = [];
@@ -100,8 +114,9 @@ export class Deduper {
       }
       inBatch.add(key);
       const fp = fingerprint(item.title, item.text);
-      this.pending.set(key, fp);
-      unseen.push({ index, fp, keys: lookupKeys(fp) });
+      const keys = lookupKeys(fp);
+      this.pending.set(identities[index]!, { seenKey: key, fp, keys });
+      unseen.push({ index, fp, keys });
     });
 
     const lists = await this.read<ListEntry>([...new Set(unseen.flatMap((u) => u.keys))], now);
@@ -144,22 +159,21 @@ export class Deduper {
     if (posts.length === 0) return;
     const now = this.clock.now().getTime();
     const x = now + this.windowMs;
-    const entries: { key: string; value: Expiring }[] = posts.map((p) => {
-      const value: SeenEntry = { i: p.storyId, x };
-      return { key: seenKey(p), value };
-    });
+    const entries: { key: string; value: Expiring }[] = [];
     const additions = new Map<string, number[]>();
     for (const post of posts) {
-      const key = seenKey(post);
-      const cached = this.pending.get(key);
-      this.pending.delete(key);
+      const id = identity(post);
+      const cached = this.pending.get(id);
+      this.pending.delete(id);
+      const seen: SeenEntry = { i: post.storyId, x };
+      entries.push({ key: cached?.seenKey ?? seenKeyOf(id), value: seen });
       if (post.storyId !== post.id) continue;
-      const fp = cached ?? fingerprint(post.title, post.text);
+      const fp = cached?.fp ?? fingerprint(post.title, post.text);
       entries.push({ key: storyKey(post.id), value: toEntry(fp, x) });
-      for (const key of lookupKeys(fp)) {
-        const ids = additions.get(key) ?? [];
-        additions.set(key, ids);
-        ids.push(post.id);
+      for (const key of cached?.keys ?? lookupKeys(fp)) {
+        const ids = additions.get(key);
+        if (ids) ids.push(post.id);
+        else additions.set(key, [post.id]);
       }
     }
     const current = await this.read<ListEntry>([...additions.keys()], now);
@@ -201,13 +215,25 @@ export class Deduper {
 
   private async read<T extends Expiring>(keys: string[], now: number): Promise<Map<string, T>> {
     const out = new Map<string, T>();
+    const keep = (key: string, value: T | undefined) => {
+      if (value && typeof value.x === 'number' && value.x > now) out.set(key, value);
+    };
     try {
+      const sql = await this.bulkSql();
+      if (sql) {
+        for (let i = 0; i < keys.length; i += SQL_CHUNK) {
+          const rows = await sql.query(
+            `SELECT key, value FROM ${sql.table} WHERE key IN (SELECT value FROM json_each(?))`,
+            JSON.stringify(keys.slice(i, i + SQL_CHUNK).map((key) => sql.prefix + key)),
+          );
+          for (const row of rows) keep(String(row.key).slice(sql.prefix.length), (JSON.parse(String(row.value)) as { value?: T } | null)?.value);
+        }
+        return out;
+      }
       for (let i = 0; i < keys.length; i += CHUNK) {
         const chunk = keys.slice(i, i + CHUNK);
         const values = await this.keyv.getMany<T>(chunk);
-        values.forEach((value, n) => {
-          if (value && typeof value.x === 'number' && value.x > now) out.set(chunk[n]!, value);
-        });
+        values.forEach((value, n) => keep(chunk[n]!, value));
       }
     } catch (error) {
       throw new StoreError('cannot read the dedupe memory', {}, { cause: error });
@@ -216,20 +242,18 @@ export class Deduper {
   }
 
   private async write(entries: { key: string; value: Expiring }[]): Promise<void> {
-    const sql = sqliteAccess(this.keyv);
     try {
+      const sql = await this.bulkSql();
       if (!sql) {
         await this.keyv.setMany(entries);
         return;
       }
       // One upsert per chunk instead of one statement (and one commit) per key.
-      for (let i = 0; i < entries.length; i += CHUNK) {
-        const rows = await Promise.all(
-          entries.slice(i, i + CHUNK).map(async (e) => [sql.prefix + e.key, await this.keyv.serializeData({ value: e.value })]),
-        );
+      for (let i = 0; i < entries.length; i += SQL_CHUNK) {
+        const rows = entries.slice(i, i + SQL_CHUNK).map((e) => [sql.prefix + e.key, JSON.stringify({ value: e.value })]);
         await sql.query(
           `INSERT INTO ${sql.table} (key, value)
-           SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(?) AS j WHERE true
+           SELECT j.value->>0, j.value->>1 FROM json_each(?) AS j WHERE true
            ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
           JSON.stringify(rows),
         );
@@ -237,6 +261,27 @@ export class Deduper {
     } catch (error) {
       throw new StoreError('cannot write the dedupe memory', {}, { cause: error });
     }
+  }
+
+  /** The Keyv's SQL side when its values are the plain JSON of Keyv's default serializer (no
+   * compression, no custom serializer), so bulk reads and writes can skip Keyv's per-value
+   * serializing, which cost more than the SQL. Probed once. */
+  private bulkSql(): Promise<SqliteKeyvAccess | undefined> {
+    this.bulk ??= (async () => {
+      const sql = sqliteAccess(this.keyv);
+      if (!sql) return undefined;
+      const probe = { value: { i: [1, 2], x: 1.5, t: 'ab1', k: 'AQID+/==', c: 3, n: ['12.5'] } };
+      const json = JSON.stringify(probe);
+      try {
+        const serialized = await this.keyv.serializeData(probe);
+        const deserialized = await this.keyv.deserializeData(json);
+        return serialized === json && isDeepStrictEqual(deserialized, probe) ? sql : undefined;
+      } catch {
+        // A serializer that cannot read plain JSON is not the default one.
+        return undefined;
+      }
+    })();
+    return this.bulk;
   }
 }
 
@@ -257,29 +302,40 @@ class BatchIndex {
   /** The earlier items sharing most keys with this one (then the latest), at most
    * MAX_CANDIDATES: a footer every item of a feed shares must not make a poll quadratic. */
   candidates(keys: string[]): { index: number; fp: StoryFingerprint }[] {
-    const hits = new Map<number, { entry: { index: number; fp: StoryFingerprint }; count: number }>();
-    for (const key of keys) {
-      for (const entry of this.byKey.get(key) ?? []) {
-        const hit = hits.get(entry.index);
-        if (hit) hit.count++;
-        else hits.set(entry.index, { entry, count: 1 });
-      }
-    }
-    return [...hits.values()]
-      .sort((a, b) => b.count - a.count || b.entry.index - a.entry.index)
-      .slice(0, MAX_CANDIDATES)
-      .map((h) => h.entry);
+    return mostShared(
+      keys.map((key) => this.byKey.get(key) ?? []),
+      (entry) => entry.index,
+    );
   }
 }
 
 /** Story ids found under an item's keys, the ones found under most keys first. */
 function rankCandidates(lists: number[][]): number[] {
-  const hits = new Map<number, number>();
-  for (const list of lists) for (const id of list) hits.set(id, (hits.get(id) ?? 0) + 1);
-  return [...hits.entries()]
-    .sort((a, b) => b[1] - a[1] || b[0] - a[0])
-    .slice(0, MAX_CANDIDATES)
-    .map(([id]) => id);
+  return mostShared(lists, (id) => id);
+}
+
+/** The entries found in most of the lists, then the highest id first, at most
+ * MAX_CANDIDATES. The lists are capped (LIST_CAP each, one per key), so a linear tally over
+ * a few dozen entries beats hashing. */
+function mostShared<T>(lists: readonly (readonly T[])[], idOf: (entry: T) => number): T[] {
+  const found: T[] = [];
+  const ids: number[] = [];
+  const counts: number[] = [];
+  for (const list of lists) {
+    for (const entry of list) {
+      const id = idOf(entry);
+      const at = ids.indexOf(id);
+      if (at >= 0) counts[at]!++;
+      else {
+        found.push(entry);
+        ids.push(id);
+        counts.push(1);
+      }
+    }
+  }
+  if (found.length <= 1) return found;
+  const order = found.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || ids[b]! - ids[a]!);
+  return order.slice(0, MAX_CANDIDATES).map((i) => found[i]!);
 }
 
 function lookupKeys(fp: StoryFingerprint): string[] {
@@ -288,8 +344,13 @@ function lookupKeys(fp: StoryFingerprint): string[] {
   return keys;
 }
 
-function seenKey(item: Pick<Item, 'sourceId' | 'guid'>): string {
-  return `s:${digest(`${item.sourceId}\n${item.guid}`)}`;
+/** An item's identity within caixun: its source and guid. */
+function identity(item: Pick<Item, 'sourceId' | 'guid'>): string {
+  return `${item.sourceId}\n${item.guid}`;
+}
+
+function seenKeyOf(identity: string): string {
+  return `s:${digest(identity)}`;
 }
 
 function storyKey(storyId: number): string {
@@ -297,7 +358,7 @@ function storyKey(storyId: number): string {
 }
 
 function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 20);
+  return hash('sha1', text, 'base64url').slice(0, 20);
 }
 
 function prefixEnd(prefix: string): string {

@@ -13,7 +13,7 @@
 // Short bodies (a title-only feed item) get no sketch; such items merge only on an identical
 // distinctive title.
 
-import { NOT_TOKEN, charClass } from '../../storage/search-query.ts';
+import { NOT_TOKEN, charClass, unitsToString } from '../../storage/search-query.ts';
 
 export const SKETCH_SIZE = 48;
 export const ANCHORS = 5;
@@ -46,25 +46,39 @@ const TITLE_SUFFIX = /\s*(?:[_|｜]|\s[-–—]\s)\s*[^_|｜]{1,10}$/u;
 const LEADING_TAG = /^\s*(?:【[^】]{1,8}】|\[[^\]]{1,8}\])\s*/u;
 
 export function normaliseTitle(title: string): string {
-  let t = title.normalize('NFKC').trim();
+  return normaliseNfkcTitle(title.normalize('NFKC'));
+}
+
+function normaliseNfkcTitle(nfkcTitle: string): string {
+  let t = nfkcTitle.trim();
   for (let i = 0; i < 2; i++) {
     const stripped = t.replace(TITLE_SUFFIX, '');
-    if (stripped !== t && letters(stripped).length >= MIN_TITLE_CHARS) t = stripped;
+    if (stripped === t) break;
+    if (letterUnits(stripped).length >= MIN_TITLE_CHARS) t = stripped;
   }
   const withoutTag = t.replace(LEADING_TAG, '');
-  if (letters(withoutTag).length >= MIN_TITLE_CHARS) t = withoutTag;
+  if (withoutTag !== t && letterUnits(withoutTag).length >= MIN_TITLE_CHARS) t = withoutTag;
   return letters(t);
 }
 
 /** Letters and digits only, lower case (the text already NFKC-normalised). */
 function letters(text: string): string {
-  return String.fromCharCode(...letterUnits(text));
+  const units = letterUnits(text);
+  return unitsToString(units, units.length);
 }
 
-/** The UTF-16 code units of a text's letters and digits, lower case. */
+// Scratch buffers for the code units and shingle hashes of the text being fingerprinted:
+// allocating typed arrays per call cost more than filling them. A view of one is only ever
+// read before the next call that writes it.
+let unitScratch = new Uint16Array(1024);
+let hashScratch = new Uint32Array(1024);
+
+/** The UTF-16 code units of a text's letters and digits, lower case: a view of the scratch
+ * buffer, valid until the next call. */
 function letterUnits(text: string): Uint16Array {
   const lower = text.toLowerCase();
-  const units = new Uint16Array(lower.length);
+  if (unitScratch.length < lower.length) unitScratch = new Uint16Array(Math.max(lower.length, 2 * unitScratch.length));
+  const units = unitScratch;
   let n = 0;
   for (let i = 0; i < lower.length; i++) {
     const unit = lower.charCodeAt(i);
@@ -82,15 +96,17 @@ function letterUnits(text: string): Uint16Array {
 }
 
 export function fingerprint(title: string, text: string): StoryFingerprint {
-  const normalisedTitle = normaliseTitle(title);
+  const nfkcTitle = title.normalize('NFKC');
+  const normalisedTitle = normaliseNfkcTitle(nfkcTitle);
   const opening = text.slice(0, MAX_BODY_CHARS).normalize('NFKC');
   const hashes = shingleHashes(bodyForShingles(opening, normalisedTitle));
-  const sketch = hashes.length >= MIN_SHINGLES ? Array.from(hashes.subarray(0, SKETCH_SIZE)) : [];
+  const sketch: number[] = [];
+  if (hashes.length >= MIN_SHINGLES) for (let i = 0; i < SKETCH_SIZE && i < hashes.length; i++) sketch.push(hashes[i]!);
   return {
     title: normalisedTitle,
     sketch,
     shingles: hashes.length,
-    numbers: numbersIn(`${title.normalize('NFKC')}\n${opening}`),
+    numbers: numbersIn(`${nfkcTitle}\n${opening}`),
   };
 }
 
@@ -139,12 +155,33 @@ export function containment(jaccard: number, sizeA: number, sizeB: number): numb
 /** Bigram Jaccard similarity of two normalised titles. */
 export function titleSimilarity(a: string, b: string): number {
   if (a === b) return a.length > 0 ? 1 : 0;
-  const ga = bigrams(a);
-  const gb = bigrams(b);
-  if (ga.size === 0 || gb.size === 0) return 0;
+  return sortedSetJaccard(bigrams(a), bigrams(b));
+}
+
+/** Title bigrams per fingerprint: classify compares each new item with up to 16 others. */
+const titleBigrams = new WeakMap<StoryFingerprint, Float64Array>();
+
+function bigramsOf(fp: StoryFingerprint): Float64Array {
+  let codes = titleBigrams.get(fp);
+  if (!codes) {
+    codes = bigrams(fp.title);
+    titleBigrams.set(fp, codes);
+  }
+  return codes;
+}
+
+function sortedSetJaccard(a: Float64Array, b: Float64Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
   let shared = 0;
-  for (const g of ga) if (gb.has(g)) shared++;
-  return shared / (ga.size + gb.size - shared);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return shared / (a.length + b.length - shared);
 }
 
 /** Whether two items are the same story (the second a syndicated copy of the first). */
@@ -160,7 +197,7 @@ export function sameStory(a: StoryFingerprint, b: StoryFingerprint): boolean {
     // short, or very similar under a similar title.
     similar = sameTitle
       ? containment(body, a.shingles, b.shingles) >= 0.8
-      : (body >= 0.9 && Math.min(a.shingles, b.shingles) >= 100) || (body >= 0.6 && titleSimilarity(a.title, b.title) >= 0.5);
+      : (body >= 0.9 && Math.min(a.shingles, b.shingles) >= 100) || (body >= 0.6 && (a.title === b.title ? a.title.length > 0 : sortedSetJaccard(bigramsOf(a), bigramsOf(b)) >= 0.5));
   } else {
     // At least one has no body to compare: only an identical distinctive title merges.
     similar = sameTitle;
@@ -173,9 +210,9 @@ export function sameStory(a: StoryFingerprint, b: StoryFingerprint): boolean {
  * dateline, and a summary's are a subset, so the share is taken of the smaller set. */
 function numbersConflict(a: readonly string[], b: readonly string[]): boolean {
   if (a.length < 2 || b.length < 2) return false;
-  const set = new Set(a);
+  // At most 32 each: a scan beats building a set.
   let shared = 0;
-  for (const n of b) if (set.has(n)) shared++;
+  for (const n of b) if (a.includes(n)) shared++;
   return shared / Math.min(a.length, b.length) < 0.7;
 }
 
@@ -199,19 +236,22 @@ function startsWithText(units: Uint16Array, text: string): boolean {
   return true;
 }
 
-/** Distinct hashes of the character shingles, sorted ascending. (UTF-16 code units: a rare
- * astral character spans two, which only makes its shingles a little different.) */
+/** Distinct hashes of the character shingles, sorted ascending: a view of the scratch
+ * buffer. (UTF-16 code units: a rare astral character spans two, which only makes its
+ * shingles a little different.) */
 function shingleHashes(body: Uint16Array): Uint32Array {
   if (body.length < SHINGLE) return new Uint32Array(0);
-  const hashes = new Uint32Array(body.length - SHINGLE + 1);
-  for (let i = 0; i < hashes.length; i++) {
+  const count = body.length - SHINGLE + 1;
+  if (hashScratch.length < count) hashScratch = new Uint32Array(Math.max(count, 2 * hashScratch.length));
+  const hashes = hashScratch.subarray(0, count);
+  for (let i = 0; i < count; i++) {
     let h = 0x811c9dc5;
     for (let c = 0; c < SHINGLE; c++) h = Math.imul(h ^ body[i + c]!, 0x01000193);
     hashes[i] = mix32(h);
   }
   hashes.sort();
   let n = 0;
-  for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[n - 1]) hashes[n++] = hashes[i]!;
+  for (let i = 0; i < count; i++) if (i === 0 || hashes[i] !== hashes[n - 1]) hashes[n++] = hashes[i]!;
   return hashes.subarray(0, n);
 }
 
@@ -225,12 +265,22 @@ function mix32(h: number): number {
   return h >>> 0;
 }
 
-function bigrams(text: string): Set<string> {
-  const chars = Array.from(text);
-  const out = new Set<string>();
-  if (chars.length === 1) out.add(chars[0]!);
-  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
-  return out;
+/** The distinct character bigrams (of code points) of a text, each as one number, sorted. */
+function bigrams(text: string): Float64Array {
+  const codes: number[] = [];
+  let previous = -1;
+  for (let i = 0; i < text.length; ) {
+    const code = text.codePointAt(i)!;
+    if (previous >= 0) codes.push(previous * 0x110000 + code);
+    previous = code;
+    i += code > 0xffff ? 2 : 1;
+  }
+  // A one-character title is its own only "bigram" (a key no real bigram can take).
+  if (codes.length === 0 && previous >= 0) codes.push(previous);
+  const sorted = Float64Array.from(codes).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+  return sorted.subarray(0, n);
 }
 
 function numbersIn(normalised: string): string[] {

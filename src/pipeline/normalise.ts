@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { htmlToText } from '../text/html-text.ts';
 import type { FeedDocument, Item, RawItem } from '../types.ts';
 import { parseDate } from './dates.ts';
-import { absoluteUrl, sanitizeHtml } from './sanitize.ts';
+import { absoluteUrl, sanitizeWithText } from './sanitize.ts';
 
 export interface NormaliseContext {
   sourceId: string;
@@ -74,8 +74,12 @@ function normaliseItem(raw: RawItem, base: string, context: NormaliseContext): I
   const link = absoluteUrl(raw.link, base);
   // Plain-text descriptions (common in Chinese feeds) have nothing to sanitise or parse.
   const plain = !!raw.html && !/[<&]/.test(raw.html);
-  const html = !raw.html ? '' : plain ? raw.html.trim() : sanitizeHtml(raw.html, base);
-  const text = html ? htmlToText(html) : '';
+  let html = '';
+  let text = '';
+  if (plain) {
+    html = raw.html!.trim();
+    text = html ? htmlToText(html) : '';
+  } else if (raw.html) ({ html, text } = sanitizeWithText(raw.html, base));
   const title = raw.title?.replace(/\s+/g, ' ').trim() || untitled(text);
   let published = raw.date ? parseDate(raw.date, context) : null;
   if (published && published.getTime() > context.now.getTime() + MAX_FUTURE_MS) published = null;

@@ -158,6 +158,8 @@ function isClosed(el: Element, xml: string): boolean {
   const end = el.endIndex;
   if (end == null || xml[end] !== '>') return false;
   if (xml[end - 1] === '/' && el.children.length === 0) return true;
+  // Nearly always `</name>` exactly: checked in place, without searching or slicing.
+  if (xml.endsWith(el.name, end) && xml[end - el.name.length - 1] === '/' && xml[end - el.name.length - 2] === '<') return true;
   const close = xml.lastIndexOf('</', end);
   return close >= 0 && xml.slice(close + 2, end).trim() === el.name;
 }

@@ -111,6 +111,59 @@ describe('insert', () => {
   });
 });
 
+describe('insertProduced', () => {
+  async function* produced(posts: NewPost[], options: { yieldEvery?: number; failAt?: number } = {}): AsyncGenerator<NewPost> {
+    for (let i = 0; i < posts.length; i++) {
+      if (options.failAt === i) throw new Error('extractor broke');
+      if (options.yieldEvery && i % options.yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+      yield posts[i]!;
+    }
+  }
+
+  it('stores every post produced, in order, when production ends while a write is under way', async () => {
+    // 45 posts produced without a pause: the first write (of the first few dozen) is still
+    // running when production ends, with fewer posts left than a write waits for.
+    const posts = Array.from({ length: 45 }, (_, i) => post(`g${i}`));
+    const stored = await store.insertProduced(produced(posts));
+    expect(stored.map((p) => p.guid)).toEqual(posts.map((p) => p.item.guid));
+    expect(await store.count()).toBe(45);
+  });
+
+  it('gives what insert gives, for a slow producer and for duplicates and copies', async () => {
+    const [first] = await store.insert([post('a')]);
+    const posts = [
+      ...Array.from({ length: 700 }, (_, i) => post(`g${i}`, {}, { companies: [{ name: '宁德时代', code: '300750' }], figures: [revenue] })),
+      post('a'),
+      post('g3', { title: '另一个标题' }),
+      post('copy', { sourceId: 'sina' }, NONE, first!.id),
+      post('lost', {}, NONE, 99_999),
+    ];
+    const stored = await store.insertProduced(produced(posts, { yieldEvery: 5 }));
+    expect(stored.map((p) => p.guid)).toEqual([...posts.slice(0, 700).map((p) => p.item.guid), 'copy', 'lost']);
+    expect(stored.at(-2)!.storyId).toBe(first!.id);
+    expect(stored.at(-1)!.storyId).toBe(stored.at(-1)!.id);
+    expect(await store.count()).toBe(703);
+    expect(await store.figures({ companies: ['300750'], limit: 5000 })).toHaveLength(700);
+    expect((await store.search('正文g699')).hits.map((h) => h.post.guid)).toEqual(['g699']);
+  });
+
+  it('stores nothing and rethrows the producer\'s own error when production fails', async () => {
+    const posts = Array.from({ length: 100 }, (_, i) => post(`g${i}`));
+    await expect(store.insertProduced(produced(posts, { failAt: 70, yieldEvery: 3 }))).rejects.toThrow('extractor broke');
+    expect(await store.count()).toBe(0);
+    // The connection is usable afterwards (the transaction was closed).
+    expect(await store.insert([post('after')])).toHaveLength(1);
+  });
+
+  it('stores nothing when a write fails, and says the store failed', async () => {
+    const bad = post('bad');
+    (bad.item as { title: unknown }).title = null;
+    const posts = [...Array.from({ length: 40 }, (_, i) => post(`g${i}`)), bad, post('z')];
+    await expect(store.insertProduced(produced(posts))).rejects.toBeInstanceOf(StoreError);
+    expect(await store.count()).toBe(0);
+  });
+});
+
 describe('reading', () => {
   it('getMany returns posts in the order asked and leaves out unknown ids', async () => {
     const [a, b] = await store.insert([post('a'), post('b')]);
@@ -186,6 +239,14 @@ describe('companies and figures', () => {
       ['比亚迪', '002594'],
       [null, null],
     ]);
+  });
+
+  it('an unattributed figure goes to the one company the title names', async () => {
+    const both = { companies: [{ name: '宁德时代', code: '300750' }, { name: '比亚迪', code: '002594' }], figures: [profit] };
+    await store.insert([post('t1', { title: '宁德时代前三季度净利润360.01亿元' }, both), post('t2', { title: '宁德时代与比亚迪净利润比较' }, both)]);
+    const companies = (await store.figures({})).map((f) => f.company);
+    expect(companies.sort()).toEqual(['300750', null].sort());
+    expect((await store.figures({ companies: ['300750'] })).map((f) => f.text)).toEqual(['净利润360.01亿元']);
   });
 
   it('setExtraction replaces companies and figures, in the post and its rows', async () => {

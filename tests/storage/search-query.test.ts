@@ -6,8 +6,10 @@ import {
   parseSearchQuery,
   relevance,
   sourceToken,
+  splitRuns,
   tokenizeForIndex,
 } from '../../storage/search-query.ts';
+import { seeded } from '../../bench/feed-fixture.ts';
 
 describe('tokenizeForIndex', () => {
   it.each([
@@ -22,6 +24,26 @@ describe('tokenizeForIndex', () => {
     ['，。！？——', ''],
   ])('%s → %s', (text, tokens) => {
     expect(tokenizeForIndex(text)).toBe(tokens);
+  });
+
+  it('indexes each run as its bigrams and closing character, words whole, for any text', () => {
+    // The index tokens, spelled out from the runs a query is split into: what the fast
+    // unit-by-unit writer must produce for mixed scripts, full-width forms and astral text.
+    const reference = (text: string) =>
+      splitRuns(text)
+        .flatMap((run) => {
+          if (run.kind === 'word') return [run.text];
+          const chars = Array.from(run.text);
+          return [...chars.slice(1).map((c, i) => chars[i]! + c), chars[chars.length - 1]!];
+        })
+        .join(' ');
+    const pieces = ['宁德时代', '营收', '4.24', '亿元', 'ＢＡＢＡ', 'Ltd', '，', '。', ' ', '\n', '𠀀𠀁', 'Ä', 'ﾃｽﾄ', 'ё', '%', '云'];
+    const rand = seeded(7);
+    for (let n = 0; n < 300; n++) {
+      let text = '';
+      for (let i = 0, parts = Math.floor(rand() * 10); i < parts; i++) text += pieces[Math.floor(rand() * pieces.length)];
+      expect(tokenizeForIndex(text), text).toBe(reference(text));
+    }
   });
 });
 
