@@ -59,8 +59,9 @@ const MAX_PARAGRAPH = 20_000;
 export function extractFigures(input: ArticleInput, options: { companies?: CompanyRef[] } = {}): Figure[] {
   const doc = documentContext(input);
   const defaultSubject = options.companies?.length === 1 ? (options.companies[0]?.name ?? null) : null;
-  const notes: Notes = { approx: new Set(), place: new Map(), alike: new Set(), roughChange: new Map(), changeUpper: new Map(), sentences: 0, paragraphs: 0, companies: (options.companies ?? []).map((c) => c.name).filter((n) => n.length >= 2) };
+  const notes: Notes = { approx: new Set(), place: new Map(), alike: new Set(), roughChange: new Map(), changeUpper: new Map(), readingTitle: false, sentences: 0, paragraphs: 0, companies: (options.companies ?? []).map((c) => c.name).filter((n) => n.length >= 2) };
   const body = dedupe(readText(doc.text, doc, defaultSubject, notes), notes);
+  notes.readingTitle = true;
   const title = readText(doc.title, doc, defaultSubject, notes);
   // The title repeats the body's lead (GUIDE rule 1: a figure once): keep only what is new.
   return dedupe([...body, ...title.filter((t) => !body.some((b) => titleRepeats(b, t, notes)))], notes);
@@ -79,6 +80,7 @@ interface Notes {
   roughChange: Map<Figure, 'tenths' | 'approx'>;
   /** The upper bound of a change written as a range (`同比增长50%-80%` → 80). */
   changeUpper: Map<Figure, number>;
+  readingTitle: boolean;
   sentences: number;
   paragraphs: number;
   /** Names of the companies the article is about, to tell two subjects apart. */
@@ -155,7 +157,6 @@ const MASKS: RegExp[] = [
   /(?<!\d)(?:\d{3,4}-\d{3,4}-\d{4}|1[3-9]\d{9}|\d{3,4}-\d{7,8})(?!\d)/gu, // phone numbers
   /(?<![\d.])(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?/gu, // ISO dates
   /\d{1,2}:\d{2}(?::\d{2})?/gu, // clock times
-  /(?<![\d.])10\s?股?\s?(?:[转送增派]\s?\d+(?:\.\d+)?\s?(?:元|股)?\s?)+/gu, // dividend plans: 10派3.5元, 10转5派2元
   /(?<![A-Za-z])[A-Za-z]+[_-]?\d[\w-]*(?![\w月日年号季])/gu, // model names and identifiers: EH216, IMX586, ZEEKR001
 ];
 
@@ -167,8 +168,13 @@ function blank(m: string): string {
   return ' '.repeat(m.length);
 }
 
+/** A dividend plan (`10派3.5元`, `10转5派2元`): masked only where `派` occurs, to keep the
+ * common pass lean. */
+const DIVIDEND_RE = /(?<![\d.])10\s?股?\s?(?:[转送增派]\s?\d+(?:\.\d+)?\s?(?:元|股)?\s?)+/gu;
+
 function mask(text: string): string {
-  return text.replace(MASK_I_RE, blank).replace(MASK_RE, blank);
+  const masked = text.replace(MASK_I_RE, blank).replace(MASK_RE, blank);
+  return masked.includes('派') ? masked.replace(DIVIDEND_RE, blank) : masked;
 }
 
 /** A line of a table of contents or a leader-dotted table: not prose. */
@@ -178,6 +184,8 @@ const LEADER_RE = /\.{4,}|…{2,}|·{4,}|-{5,}|_{5,}/;
 
 interface Paragraph {
   text: string;
+  /** The paragraph says `每股` somewhere (amounts per share are rare: skip the check otherwise). */
+  perShare: boolean;
   quantities: Quantity[];
   periods: PeriodMention[];
   lexicon: LexiconHit[];
@@ -209,6 +217,7 @@ function readText(text: string, doc: DocContext, defaultSubject: string | null, 
     const line = mask(rawLine);
     const paragraph: Paragraph = {
       text: line,
+      perShare: line.includes('每股'),
       quantities: scanQuantities(line),
       periods: scanPeriods(line),
       lexicon: scanLexicon(line),
@@ -568,7 +577,7 @@ function buildValues(group: Token[], s: SentenceScope): Built[] {
     const unit = unitFor(metric, token.q, lastUnit);
     if (unit === null) return built;
     // `末期息每股8港仙`: an amount per share is earnings per share or nothing (a dividend).
-    if (metric !== 'eps' && /每股\s?(?:派发?|派息)?\s?$/.test(text.slice(Math.max(s.start, token.q.start - 5), token.q.start))) return built;
+    if (metric !== 'eps' && s.p.perShare && /每股\s?(?:派发?|派息)?\s?$/.test(text.slice(Math.max(s.start, token.q.start - 5), token.q.start))) return built;
     let value = unit.value;
     if (negative && value > 0) value = -value;
     built.figure = {
@@ -1175,7 +1184,9 @@ function basisAgainstComparison(target: Built, change: Token, s: SentenceScope):
 /** How a change was written, for matching a title's rounded restatement (`净利增长逾三成`). */
 function noteChange(figure: Figure, token: Token, text: string, notes: Notes): void {
   if (token.q.upper !== undefined) notes.changeUpper.set(figure, token.q.upper);
-  if (/成$/.test(text.slice(token.q.start, token.q.end))) notes.roughChange.set(figure, 'tenths');
+  // Only a title's rounding is ever asked for.
+  if (!notes.readingTitle) return;
+  if (text.charAt(token.q.end - 1) === '成') notes.roughChange.set(figure, 'tenths');
   else if (/(?:逾|超|超过|近|约|接近|将近|最高|最多|至少)\s?$/.test(text.slice(Math.max(0, token.q.start - 3), token.q.start))) notes.roughChange.set(figure, 'approx');
 }
 

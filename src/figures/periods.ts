@@ -82,14 +82,8 @@ const EVENT_AFTER = /^\s?(?:成立|推出|上市|创立|创办|诞生|开业|投
 const COMPARISON_BEFORE = /(?:对比|相比|相较|比起|同比|环比|比|较|与|跟)\s?$/;
 const SINCE_BEFORE = /(?:自|从|自从)\s?$/;
 const CUTOFF_BEFORE = /(?:截至|截止)(?:到)?\s?$/;
-const REPORT_RE = /报告期/gu;
-const PRIOR_SAME_RE = /(?:去|上)\s?年同期|上年度同期/gu;
-const CURRENT_FY_RE = /本财年|本财年度|本年度/gu;
-const PRIOR_QUARTER_RE = /上一?个?季度/gu;
 /** Hong Kong reports name a period by its closing date: `截至2023年6月30日止六个月` (2023H1),
  * `截至2023年3月31日止年度` (FY2023, a year not ending in December). */
-const CLOSING_SPAN_RE = /(?:截至|截止)\s?(\d{4})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日\s?止?\s?(?:的)?\s?(三个月|3个月|六个月|6个月|九个月|9个月|十二个月|12个月|年度|全年|财政年度|财年)/gu;
-
 function closingSpanShape(month: number, span: string): PeriodShape | null {
   const months = /三|3/.test(span) && !/十/.test(span) ? 3 : /六|6/.test(span) ? 6 : /九|9/.test(span) ? 9 : 12;
   if (month < 1 || month > 12) return null;
@@ -100,16 +94,34 @@ function closingSpanShape(month: number, span: string): PeriodShape | null {
   return month >= months ? { type: 'months', from: month - months + 1, to: month } : null;
 }
 
-/** `年内`, `今年内`: within the current year (not `三年内`, `近年内`, `当年内`). */
-const WITHIN_YEAR_RE = /(?<![\d一二三四五六七八九十两几多近数半每当同去明前上])(?:今|本)?\s?年内(?!外)/gu;
+/** Mentions the general scanner cannot read, in one pass. Groups: 1 `去年同期`/`上年同期`,
+ * 2 `报告期`, 3 `本财年`/`本年度`, 4 `年内`/`今年内` (not `三年内`, `近年内`, `当年内`),
+ * 5 `上一季度`, 6-9 a closing-date span (year, month, day, span). */
+const SPECIAL_RE = new RegExp(
+  [
+    String.raw`((?:去|上)\s?年同期|上年度同期)`,
+    String.raw`(报告期)`,
+    String.raw`(本财年度?|本年度)`,
+    String.raw`((?:今|本)?年内(?!外))`,
+    String.raw`(上一?个?季度)`,
+    String.raw`(?:截至|截止)\s?(\d{4})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日\s?止?\s?(?:的)?\s?(三个月|3个月|六个月|6个月|九个月|9个月|十二个月|12个月|年度|全年|财政年度|财年)`,
+  ].join('|'),
+  'gu',
+);
 
-function mayMatch(re: RegExp, text: string): boolean {
-  if (re === PRIOR_SAME_RE) return text.includes('同期');
-  if (re === REPORT_RE) return text.includes('报告期');
-  if (re === CURRENT_FY_RE) return text.includes('本财') || text.includes('本年度');
-  if (re === WITHIN_YEAR_RE) return text.includes('年内');
-  if (re === CLOSING_SPAN_RE) return text.includes('止');
-  return text.includes('上一季') || text.includes('上季') || text.includes('上个季');
+/** `三年内`, `近年内`, `当年内`, `一年内` are spans of time, not the current year. */
+const NOT_THIS_YEAR_BEFORE = /[\d一二三四五六七八九十两几多近数半每当同去明前上]/;
+
+function specialMention(m: RegExpExecArray, text: string): PeriodMention | null {
+  const start = m.index;
+  const end = m.index + m[0].length;
+  if (m[1]) return { start, end, year: { kind: 'rel', offset: -1 }, shape: { type: 'year' }, role: 'prior-same' };
+  if (m[2]) return { start, end, year: { kind: 'ctx' }, shape: { type: 'full-year' }, role: 'report' };
+  if (m[3]) return { start, end, year: { kind: 'rel', offset: 0 }, shape: { type: 'full-year' }, role: 'period' };
+  if (m[4]) return start > 0 && NOT_THIS_YEAR_BEFORE.test(text.charAt(start - 1)) ? null : { start, end, year: { kind: 'rel', offset: 0 }, shape: { type: 'year' }, role: 'period' };
+  if (m[5]) return { start, end, year: { kind: 'ctx' }, shape: { type: 'year' }, role: 'prior-quarter' };
+  const shape = closingSpanShape(Number(m[7]), m[9] ?? '');
+  return shape ? { start, end, year: { kind: 'abs', year: Number(m[6]) }, shape, role: 'period' } : null;
 }
 
 /** Every period mention in `text` (width-normalised), in order. */
@@ -124,32 +136,16 @@ export function scanPeriods(text: string): PeriodMention[] {
     const mention = readMention(m, text);
     if (mention) out.push(mention);
   }
-  for (const re of [PRIOR_SAME_RE, REPORT_RE, CURRENT_FY_RE, WITHIN_YEAR_RE, CLOSING_SPAN_RE, PRIOR_QUARTER_RE]) {
-    // Each needs words most paragraphs lack: skip the scan then.
-    if (!mayMatch(re, text)) continue;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      let closing: PeriodShape | null = null;
-      if (re === CLOSING_SPAN_RE && !(closing = closingSpanShape(Number(m[2]), m[4] ?? ''))) continue;
-      const mention: PeriodMention =
-        closing
-          ? { start: m.index, end: m.index + m[0].length, year: { kind: 'abs', year: Number(m[1]) }, shape: closing, role: 'period' }
-          : re === PRIOR_SAME_RE
-          ? { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: -1 }, shape: { type: 'year' }, role: 'prior-same' }
-          : re === PRIOR_QUARTER_RE
-          ? { start: m.index, end: m.index + m[0].length, year: { kind: 'ctx' }, shape: { type: 'year' }, role: 'prior-quarter' }
-          : re === REPORT_RE
-            ? { start: m.index, end: m.index + m[0].length, year: { kind: 'ctx' }, shape: { type: 'full-year' }, role: 'report' }
-            : re === WITHIN_YEAR_RE
-              ? { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: 0 }, shape: { type: 'year' }, role: 'period' }
-              : { start: m.index, end: m.index + m[0].length, year: { kind: 'rel', offset: 0 }, shape: { type: 'full-year' }, role: 'period' };
-      // The general scanner read `去年` of `去年同期` as a year: this reading replaces it.
-      for (let i = out.length - 1; i >= 0; i--) {
-        const o = out[i];
-        if (o && o.start < mention.end && o.end > mention.start) out.splice(i, 1);
-      }
-      out.push(mention);
+  SPECIAL_RE.lastIndex = 0;
+  for (let m = SPECIAL_RE.exec(text); m; m = SPECIAL_RE.exec(text)) {
+    const mention = specialMention(m, text);
+    if (!mention) continue;
+    // The general scanner read `去年` of `去年同期` as a year: this reading replaces it.
+    for (let i = out.length - 1; i >= 0; i--) {
+      const o = out[i];
+      if (o && o.start < mention.end && o.end > mention.start) out.splice(i, 1);
     }
+    out.push(mention);
   }
   out.sort((a, b) => a.start - b.start);
   markParentheticals(out, text);
