@@ -165,8 +165,15 @@ export function scanQuantities(text: string): Quantity[] {
         !upper ||
         upper.kind === kind ||
         (upper.kind === 'magnitude' && (kind === 'money' || kind === 'count' || kind === 'magnitude')) ||
-        (upper.kind === 'plain' && kind !== 'percent');
+        (upper.kind === 'plain' && kind !== 'percent') ||
+        // `3.1万至3.3万台`, `5亿至7亿元`: a bare lower bound takes the unit written after the upper one.
+        (kind === 'magnitude' && (upper.kind === 'count' || upper.kind === 'money'));
       if (sameFamily) {
+        if (upper && kind === 'magnitude' && (upper.kind === 'count' || upper.kind === 'money')) {
+          kind = upper.kind;
+          currency = upper.currency;
+          unitWord = upper.countUnit;
+        }
         end += range[0].length;
         // `5-7亿元`: the upper bound takes the unit written after it, or else the lower bound's.
         if (upper) upperValue = upper.kind === 'plain' ? upper.number * (value / base || 1) : upper.kind === 'percent' || upper.kind === 'pp' || upper.kind === 'multiple' ? upper.number : upper.number * (upper.scale ?? 1);

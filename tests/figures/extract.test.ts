@@ -35,6 +35,11 @@ function describeRows(name: string, table: Row[]): void {
 
 const rows: Row[] = [
   {
+    rule: 'rule 6: a range whose bounds each carry 万 is one figure, its lower bound',
+    text: '公司预计二季度交付量为2.4万至2.6万辆。',
+    expect: [{ metric: 'volume', period: '2024Q2', value: 24_000, unit: 'count' }],
+  },
+  {
     rule: 'trigger nearest before; yoy change up and down',
     text: '2023年公司实现营业收入12.5亿元，同比增长15.2%；归母净利润1.8亿元，同比下降3.4%。',
     expect: [

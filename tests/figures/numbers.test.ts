@@ -93,6 +93,11 @@ describe('scanQuantities', () => {
     expect(scanQuantities('营收5亿元')[0]?.upper).toBeUndefined();
   });
 
+  it('reads a range whose bounds each carry a magnitude as one quantity, in the unit after the upper bound', () => {
+    expect(scanQuantities('交付量预计为2.4万至2.6万辆').map((q) => [q.kind, q.value, q.upper, q.countUnit])).toEqual([['count', 24_000, 26_000, '辆']]);
+    expect(scanQuantities('净利润8亿至9亿元').map((q) => [q.kind, q.value, q.upper, q.currency])).toEqual([['money', 8e8, 9e8, 'CNY']]);
+  });
+
   it('finds no amount inside identifiers and file names', () => {
     expect(scan('IMG_2021_4.24.jpg')).toEqual([]);
     expect(scan('v2.3.1')).toEqual([]);
