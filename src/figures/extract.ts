@@ -1232,6 +1232,11 @@ function basisFor(first: Token, s: SentenceScope): { basis: Basis; explicit: boo
   if (/复合|CAGR/i.test(window.slice(-14))) return null;
   if (/年均|每年平均|平均每年/.test(window.slice(-14))) return { basis: 'other', explicit: true };
   if (/每月/.test(window.slice(-20))) return { basis: 'other', explicit: true };
+  // Growth over a span of years (`8 年增长 57 倍`, `近五年累计增长`) is not year on year. A
+  // four-digit year (`2022年增长`) is a period, not a span, hence the digit lookbehind.
+  if (/(?:(?<!\d)\d{1,2}|[两三四五六七八九十]+)\s?个?年(?:间|来|里)?\s?(?:累计|共)?\s?(?:增长|增加|提升|上涨|扩大)了?\s?(?:约|近|超过|超|逾|将近|接近)?\s?$/.test(window.slice(-18))) {
+    return { basis: 'other', explicit: true };
+  }
   const strong = s.bases.filter((b) => !b.weak && b.start >= from && b.end <= first.q.start);
   const chosen = strong[strong.length - 1];
   if (chosen) return { basis: chosen.basis, explicit: true };

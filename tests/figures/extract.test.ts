@@ -35,6 +35,14 @@ function describeRows(name: string, table: Row[]): void {
 
 const rows: Row[] = [
   {
+    rule: 'growth over a span of years is not year on year; a four-digit year is a period',
+    text: '公司云业务收入从2016年的10.5亿元增长到2023年的320亿元，7年增长约30倍。2023年公司营收320亿元，2023年增长25%。',
+    expect: [
+      { metric: 'revenue', period: '2016', value: 1_050_000_000, unit: 'CNY' },
+      { metric: 'revenue', period: '2023', value: 32_000_000_000, unit: 'CNY', change: other(30, 'x') },
+    ],
+  },
+  {
     rule: 'rule 6: a range whose bounds each carry 万 is one figure, its lower bound',
     text: '公司预计二季度交付量为2.4万至2.6万辆。',
     expect: [{ metric: 'volume', period: '2024Q2', value: 24_000, unit: 'count' }],
