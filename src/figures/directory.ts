@@ -109,6 +109,14 @@ export function bareCode(code: string): string {
   return /^(\d+)\.[A-Z]{1,3}$/.exec(code)?.[1] ?? code;
 }
 
+/** The market a normalised code lists on, for "one listing per market": the A-share exchanges
+ * are one market (a company moves between them, never lists twice), B shares another. */
+function marketOf(code: string): string {
+  if (/^(?:900|200)\d{3}\./.test(code)) return 'B';
+  const suffix = exchangeOf(code);
+  return suffix === 'SH' || suffix === 'SZ' || suffix === 'BJ' ? 'A' : (suffix ?? 'US');
+}
+
 function exchangeOf(code: string | undefined): string | null {
   if (!code) return null;
   const suffix = /\.([A-Z]{1,3})$/.exec(code)?.[1];
@@ -401,6 +409,9 @@ export class CompanyDirectory {
       const byName = this.companiesForAlias(key);
       if (byName.length > 1) return false;
       const only = byName[0];
+      // A company has one listing per market: a second A-share code for 宁德时代 is a misread
+      // (or another company's code beside its name), not a new listing.
+      if (only?.codes.some((c) => marketOf(c) === marketOf(normal))) return false;
       if (only) this.put({ ...only, codes: [...only.codes, normal], exchange: only.exchange ?? exchangeOf(normal) });
       else this.put({ id: `learned:${normal}`, name: cleanName, shortName: cleanName, codes: [normal], exchange: exchangeOf(normal), aliases: [] });
     }

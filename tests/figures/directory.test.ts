@@ -169,6 +169,17 @@ describe('learning', () => {
     expect(directory.lookup('8888.HK')?.name).toBe('威马汽车');
   });
 
+  it('refuses a second code on a market where the company already lists', () => {
+    const directory = CompanyDirectory.default();
+    expect(directory.learn('宁德时代', '300001')).toBe(false); // its A-share code is 300750
+    expect(directory.lookup('300001')).toBeUndefined();
+    expect(directory.lookup('宁德时代')?.codes).toEqual(['300750.SZ']);
+    expect(directory.learn('恒轩材料', '301999')).toBe(true);
+    expect(directory.learn('恒轩材料', '601999')).toBe(false); // moved exchanges? still one A share
+    expect(directory.learn('恒轩材料', '01999.HK')).toBe(true); // an H share is a second listing
+    expect(directory.lookup('恒轩材料')?.codes).toEqual(['301999.SZ', '01999.HK']);
+  });
+
   it('refuses generic names and non-codes, and keeps what one directory learns to itself', () => {
     const directory = CompanyDirectory.default();
     expect(directory.learn('公司', '600000')).toBe(false);
