@@ -1255,7 +1255,9 @@ const SUBJECT_NOISE_RE = /^(?:预计|预期|有望|将|其中|而|且|并|同时
 function subjectFor(text: string, trigger: LexiconHit | null, token: Token, s: SentenceScope): string | null {
   const anchor = trigger && trigger.start < token.q.start ? trigger.start : token.q.start;
   let i = anchor;
-  while (i > s.start && !/[,;:。、()"“”]/.test(text[i - 1] ?? '') && anchor - i < 16) i--;
+  // Sixteen characters back, not counting blanks: a masked code (`宁德时代（300750）2023年…`,
+  // blanked) must not push the name out of reach.
+  for (let budget = 16; i > s.start && budget > 0 && !/[,;:。、()"“”]/.test(text[i - 1] ?? ''); i--) if (text[i - 1] !== ' ') budget--;
   let span = text.slice(i, anchor).trim();
   for (const m of s.periods) {
     if (m.start >= i && m.end <= anchor) span = span.replace(text.slice(m.start, m.end), ' ');

@@ -623,6 +623,14 @@ describe('extractFigures: subjects that tell two figures apart', () => {
       ['蓝海通信', 8.5e8, -4],
     ]);
   });
+
+  it.each([
+    ['宁德时代（300750）2023年营收100亿元，同比增长5%。'],
+    ['宁德时代(300750.SZ)2023年营收100亿元，同比增长5%。'],
+  ])('a stock code after the name does not cut the name short: %s', (text) => {
+    const figures = extractFigures({ title: '', text, published: null }, { companies: [{ name: '宁德时代', code: '300750' }] });
+    expect(figures.map((f) => [f.metric, f.subject, f.value])).toEqual([['revenue', '宁德时代', 100e8]]);
+  });
 });
 
 describe('extractFigures: what is not prose yields nothing and never throws', () => {
