@@ -74,6 +74,7 @@ export const SETTINGS = {
   FETCH_USER_AGENT: setting('caixun/0.1 (+https://github.com/caixun/caixun)', z.string().trim().min(1), 'User-Agent sent with every request.'),
   BACKOFF_MAX_SECONDS: setting('21600', int(60, 7 * 86_400), 'Longest wait before retrying a failing source (backoff doubles up to this).'),
   CAIXUN_ALLOW_PRIVATE_HOSTS: setting('false', bool, 'Allow fetching private, loopback and link-local addresses (tests and intranets only).'),
+  EXTRACT_WORKER: setting('true', bool, 'Extract figures of big polls and imports on a worker thread (a second core). false: on the main thread.'),
   DEDUPE_WINDOW_DAYS: setting('30', int(1, 3650), 'How long seen items and story fingerprints are remembered.'),
   DEFAULT_TIMEZONE: setting('Asia/Shanghai', zone, 'Zone for dates without one, and for new chats.'),
   DEFAULT_DIGEST_AT: setting('08:00', hhmm, 'Digest time for new chats (HH:MM in the chat\'s zone).'),

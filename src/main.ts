@@ -10,7 +10,7 @@ import { openKeyv } from '../storage/keyv.ts';
 import { PostStore } from '../storage/posts.ts';
 import { CompanyStore } from '../storage/companies.ts';
 import { CompanyDirectory } from './figures/directory.ts';
-import { createEnricher, type Enricher } from './figures/enrich.ts';
+import { ThreadedEnricher } from './figures/threaded-enricher.ts';
 import { createFetcher, fetcherOptionsFromConfig, type Fetcher } from './pipeline/fetcher.ts';
 import { Deduper } from './pipeline/dedupe.ts';
 import type { SourceState } from './pipeline/schedule-policy.ts';
@@ -29,7 +29,7 @@ export interface Deps {
   posts: PostStore;
   companies: CompanyStore;
   directory: CompanyDirectory;
-  enrich: Enricher;
+  enrich: ThreadedEnricher;
   deduper: Deduper;
   fetch: Fetcher;
   sources: SourcesFile;
@@ -67,6 +67,8 @@ export async function createDeps(overrides: DepsOverrides = {}): Promise<Deps> {
     const companies = new CompanyStore(db);
     const directory = CompanyDirectory.default();
     for (const pair of await companies.loadLearned()) directory.learn(pair.name, pair.code);
+    const enrich = new ThreadedEnricher(directory, { worker: config.EXTRACT_WORKER, log });
+    closers.push(() => enrich.close());
     const windowMs = config.DEDUPE_WINDOW_DAYS * 86_400_000;
     return {
       config,
@@ -79,7 +81,7 @@ export async function createDeps(overrides: DepsOverrides = {}): Promise<Deps> {
       posts,
       companies,
       directory,
-      enrich: createEnricher(directory),
+      enrich,
       deduper: new Deduper(seenStore, { windowMs, clock }),
       fetch: overrides.fetch ?? createFetcher(fetcherOptionsFromConfig(config)),
       sources: new SourcesFile(config.SOURCES_FILE, { interval: config.POLL_INTERVAL_SECONDS, timezone: config.DEFAULT_TIMEZONE }),

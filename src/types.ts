@@ -124,6 +124,13 @@ export interface Figure {
 
 /** A company as a post mentions it. `code` is the exchange code as written (`688316`,
  * `00700`, `BABA`), null when the post gives none and the directory does not know it. */
+/** A company name and the code a post gave beside it (`川恒股份（002895）`), learned by the
+ * directory and persisted. */
+export interface LearnedPair {
+  name: string;
+  code: string;
+}
+
 export interface CompanyRef {
   name: string;
   code: string | null;

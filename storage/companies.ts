@@ -4,11 +4,7 @@
 
 import { StoreError } from '../src/errors.ts';
 import type { Db } from './db.ts';
-
-export interface LearnedPair {
-  name: string;
-  code: string;
-}
+import type { LearnedPair } from '../src/types.ts';
 
 /** A bound on one batch, so a runaway extractor cannot turn one poll into a huge transaction. */
 const MAX_PAIRS_PER_SAVE = 1000;

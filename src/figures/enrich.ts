@@ -2,7 +2,7 @@
 // Pure over its inputs except that it teaches the directory the name↔code pairs it reads
 // (`川恒股份（002895）`), which the caller persists after each poll.
 
-import type { Extraction, Item } from '../types.ts';
+import type { Extraction, Item, LearnedPair } from '../types.ts';
 import { findCompanies } from './companies.ts';
 import type { CompanyDirectory } from './directory.ts';
 import { extractFigures, type ArticleInput } from './extract.ts';
@@ -10,11 +10,11 @@ import { extractFigures, type ArticleInput } from './extract.ts';
 export interface Enricher {
   (item: Pick<Item, 'title' | 'text' | 'published'>): Extraction;
   /** Pairs learned since the last call (to persist), then forgotten. */
-  takeLearned(): { name: string; code: string }[];
+  takeLearned(): LearnedPair[];
 }
 
 export function createEnricher(directory: CompanyDirectory): Enricher {
-  let learned: { name: string; code: string }[] = [];
+  let learned: LearnedPair[] = [];
   const enrich = ((item: Pick<Item, 'title' | 'text' | 'published'>): Extraction => {
     const input: ArticleInput = { title: item.title, text: item.text, published: item.published };
     const { companies, pairs } = findCompanies(input, directory);

@@ -96,8 +96,10 @@ export class Deduper {
   }
 
   /** Splits a poll's items into those seen before (counted) and fresh ones, each fresh one
-   * marked as a copy of a known story, of an earlier item in this batch, or new. */
-  async classify(items: Item[]): Promise<Classified> {
+   * marked as a copy of a known story, of an earlier item in this batch, or new.
+   * `onFresh` is told which items will be fresh (in the order of `fresh`) as soon as the seen
+   * ones are known, before the stories are looked up: ingest starts extracting them then. */
+  async classify(items: Item[], onFresh?: (fresh: Item[]) => void): Promise<Classified> {
     const now = this.clock.now().getTime();
     const identities = items.map(identity);
     const seenKeys = identities.map(seenKeyOf);
@@ -105,19 +107,21 @@ export class Deduper {
     const inBatch = new Set<string>();
     const unseen: { index: number; fp: StoryFingerprint; keys: string[] }[] = [];
     if (this.pending.size > MAX_PENDING) this.pending.clear();
-    let seen = 0;
-    items.forEach((item, index) => {
-      const key = seenKeys[index]!;
-      if (stored.has(key) || inBatch.has(key)) {
-        seen++;
-        return;
-      }
+    const unseenIndexes: number[] = [];
+    seenKeys.forEach((key, index) => {
+      if (stored.has(key) || inBatch.has(key)) return;
       inBatch.add(key);
+      unseenIndexes.push(index);
+    });
+    const seen = items.length - unseenIndexes.length;
+    onFresh?.(unseenIndexes.map((index) => items[index]!));
+    for (const index of unseenIndexes) {
+      const item = items[index]!;
       const fp = fingerprint(item.title, item.text);
       const keys = lookupKeys(fp);
-      this.pending.set(identities[index]!, { seenKey: key, fp, keys });
+      this.pending.set(identities[index]!, { seenKey: seenKeys[index]!, fp, keys });
       unseen.push({ index, fp, keys });
-    });
+    }
 
     const lists = await this.read<ListEntry>([...new Set(unseen.flatMap((u) => u.keys))], now);
     const candidatesOf = unseen.map((u) => rankCandidates(u.keys.map((key) => lists.get(key)?.i ?? [])));

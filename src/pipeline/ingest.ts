@@ -1,7 +1,8 @@
 // The store step of a poll: dedupe the normalised items, extract and store the new ones,
 // remember them. Batched end to end: one classification (a few Keyv reads) for the whole
-// poll, one insert transaction, one bulk remember. Extraction (CPU on this thread) runs
-// while SQLite (on a libuv thread) writes the posts extracted before, rather than first.
+// poll, one insert transaction, one bulk remember. Extraction (on this thread, or on a worker
+// thread for a big batch: see figures/threaded-enricher.ts) runs while SQLite (on a libuv
+// thread) writes the posts extracted before, rather than first.
 
 import type { Extraction, Item, Post } from '../types.ts';
 import type { Logger } from '../log.ts';
@@ -19,10 +20,17 @@ export interface IngestResult {
   duplicates: number;
 }
 
+/** Extracts a batch: one extraction per item, in order (figures/threaded-enricher.ts). The
+ * work may start when extractMany is called, before the first extraction is asked for. */
+export interface BatchExtractor {
+  extractMany(items: readonly Item[]): AsyncIterable<Extraction>;
+}
+
 export interface IngestDeps {
   deduper: Deduper;
   posts: PostStore;
-  extract: (item: Item) => Extraction;
+  /** A function of one item (called here, on this thread) or a batch extractor. */
+  extract: ((item: Item) => Extraction) | BatchExtractor;
   /** Told when the extractor throws on an item; the item is stored without figures. */
   log?: Logger;
 }
@@ -32,17 +40,33 @@ const NO_EXTRACTION: Extraction = { companies: [], figures: [] };
 export async function ingest(items: Item[], deps: IngestDeps): Promise<IngestResult> {
   if (items.length === 0) return { posts: [], seen: 0, duplicates: 0 };
   return deps.deduper.exclusive(async () => {
-    const { fresh, seen } = await deps.deduper.classify(items);
-    const toNewPost = (item: Item, storyId: number | null): NewPost => ({ item, storyId, extraction: extractSafely(item, deps) });
+    // Extraction of the fresh items starts as soon as they are known, while their stories are
+    // still being looked up: one extraction per fresh item, in the order of `fresh`.
+    let extractions: AsyncIterator<Extraction> | undefined;
+    const { fresh, seen } = await deps.deduper.classify(items, (freshItems) => {
+      extractions = extractAll(freshItems, deps)[Symbol.asyncIterator]();
+    });
+    const next = async (): Promise<Extraction> => {
+      extractions ??= extractAll(fresh.map((f) => f.item), deps)[Symbol.asyncIterator]();
+      const result = await extractions.next();
+      if (result.done) throw new Error('the extractor gave fewer extractions than items');
+      return result.value;
+    };
 
     // Copies of an item earlier in this batch need that item's id, so they go second.
     const stored = new Map<string, Post>();
-    const firsts = await deps.posts.insertProduced(produce(fresh.filter((f) => f.sameBatchAs === null), (f) => toNewPost(f.item, f.storyOf)));
-    for (const post of firsts) stored.set(identity(post), post);
-    const copies = fresh.filter((f) => f.sameBatchAs !== null);
+    const copies: { item: Item; sameBatchAs: number; extraction: Extraction }[] = [];
+    async function* originals(): AsyncGenerator<NewPost> {
+      for (const f of fresh) {
+        const extraction = await next();
+        if (f.sameBatchAs === null) yield { item: f.item, storyId: f.storyOf, extraction };
+        else copies.push({ item: f.item, sameBatchAs: f.sameBatchAs, extraction });
+      }
+    }
+    for (const post of await deps.posts.insertProduced(originals())) stored.set(identity(post), post);
     if (copies.length > 0) {
       const inserted = await deps.posts.insert(
-        copies.map((f) => toNewPost(f.item, stored.get(identity(items[f.sameBatchAs!]!))?.storyId ?? null)),
+        copies.map((c) => ({ item: c.item, storyId: stored.get(identity(items[c.sameBatchAs]!))?.storyId ?? null, extraction: c.extraction })),
       );
       for (const post of inserted) stored.set(identity(post), post);
     }
@@ -58,22 +82,28 @@ export async function ingest(items: Item[], deps: IngestDeps): Promise<IngestRes
   });
 }
 
-/** Extraction takes ~0.2 ms a post: handing the event loop back this often lets SQLite's
+/** Extraction takes ~0.25 ms a post: handing the event loop back this often lets SQLite's
  * completion callbacks (and anything else waiting, such as a bot command) run every few ms. */
 const YIELD_EVERY = 8;
 
-async function* produce<T>(list: readonly T[], make: (entry: T) => NewPost): AsyncGenerator<NewPost> {
-  for (let i = 0; i < list.length; i++) {
-    if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
-    yield make(list[i]!);
-  }
+/** One extraction per item, in order: from the batch extractor (which starts at once), or
+ * made here as they are asked for. */
+function extractAll(items: readonly Item[], deps: IngestDeps): AsyncIterable<Extraction> {
+  const extract = deps.extract;
+  if (typeof extract !== 'function') return extract.extractMany(items);
+  return (async function* () {
+    for (let n = 0; n < items.length; n++) {
+      if (n > 0 && n % YIELD_EVERY === 0) await yieldToEventLoop();
+      yield extractSafely(items[n]!, extract, deps.log);
+    }
+  })();
 }
 
-function extractSafely(item: Item, deps: IngestDeps): Extraction {
+function extractSafely(item: Item, extract: (item: Item) => Extraction, log: Logger | undefined): Extraction {
   try {
-    return deps.extract(item);
+    return extract(item);
   } catch (error) {
-    deps.log?.warn({ sourceId: item.sourceId, guid: item.guid, error: describeError(error) }, 'extraction failed; stored without figures');
+    log?.warn({ sourceId: item.sourceId, guid: item.guid, error: describeError(error) }, 'extraction failed; stored without figures');
     return NO_EXTRACTION;
   }
 }

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import type Keyv from 'keyv';
 import { ManualClock } from '../../src/clock.ts';
 import { Deduper } from '../../src/pipeline/dedupe.ts';
-import { ingest } from '../../src/pipeline/ingest.ts';
+import { ingest, type IngestDeps } from '../../src/pipeline/ingest.ts';
 import { Db } from '../../storage/db.ts';
 import { openKeyv } from '../../storage/keyv.ts';
 import { PostStore } from '../../storage/posts.ts';
 import type { Extraction, Item } from '../../src/types.ts';
+import { CompanyDirectory } from '../../src/figures/directory.ts';
+import { createEnricher } from '../../src/figures/enrich.ts';
+import { ThreadedEnricher } from '../../src/figures/threaded-enricher.ts';
 
 const DAY = 86_400_000;
 const CATL =
@@ -22,7 +25,7 @@ let dir: string;
 let db: Db;
 let keyv: Keyv;
 let clock: ManualClock;
-let deps: { deduper: Deduper; posts: PostStore; extract: (item: Item) => Extraction };
+let deps: IngestDeps;
 
 function item(sourceId: string, guid: string, title: string, text: string): Item {
   return { sourceId, guid, link: `https://${sourceId}.example.cn/${guid}`, title, html: `<p>${text}</p>`, text, published: new Date('2024-10-18T12:00:00Z'), seen: clock.now() };
@@ -147,6 +150,31 @@ describe('ingest', () => {
     const [a, b] = await Promise.all([ingest(poll(), deps), ingest([copy], deps)]);
     expect(a.posts.map((p) => p.storyId === p.id)).toEqual([true, true]);
     expect(b.posts[0]!.storyId).toBe(a.posts[0]!.id);
+  });
+
+  it('stores a big poll enriched on two threads like one enriched here, copies included', async () => {
+    const big: Item[] = [];
+    for (let i = 0; i < 300; i++) {
+      const text = `第${i}号公告：宁德时代（300750）2023年营业收入${(4000 + i * 3.1).toFixed(1)}亿元，同比增长${(i % 30) + 1}%。编号${i}的说明另附。`;
+      big.push(item('stcn', `n${i}`, `宁德时代第${i}号公告：营收${(4000 + i * 3.1).toFixed(1)}亿元`, text));
+      // Every tenth story is syndicated within the same poll.
+      if (i % 10 === 0) big.push(item('sina', `copy${i}`, `宁德时代第${i}号公告：营收${(4000 + i * 3.1).toFixed(1)}亿元_新浪财经`, text));
+    }
+    const directory = CompanyDirectory.default();
+    const threaded = new ThreadedEnricher(directory, { worker: true });
+    try {
+      const result = await ingest(big, { ...deps, extract: threaded });
+      expect(threaded.counts.worker).toBeGreaterThan(0);
+      expect(result.posts).toHaveLength(330);
+      expect(result.duplicates).toBe(30);
+      const here = createEnricher(CompanyDirectory.default());
+      for (const post of result.posts) expect({ companies: post.companies, figures: post.figures }).toEqual(here(post));
+      const copy = result.posts.find((p) => p.guid === 'copy120')!;
+      expect(copy.storyId).toBe(result.posts.find((p) => p.guid === 'n120')!.id);
+      expect(copy.figures.find((f) => f.metric === 'revenue')?.value).toBe(4372e8);
+    } finally {
+      await threaded.close();
+    }
   });
 
   it('does nothing for an empty poll', async () => {
