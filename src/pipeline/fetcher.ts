@@ -1,10 +1,16 @@
 // The one place caixun talks HTTP to news sites. Every request is bounded: one deadline for
 // DNS + connect + headers + body across all redirects, a byte cap on the decoded body, a cap on
-// redirects, and an address check on every hop so a public feed cannot bounce us into the
-// local network. Conditional GET keeps polling cheap for servers that support it.
+// redirects, and an address check on every connection so a public feed cannot bounce us into
+// the local network. Conditional GET keeps polling cheap for servers that support it.
+//
+// The address check sits in the connection's own DNS lookup (an undici Agent with a checking
+// `connect.lookup`): the addresses checked are the ones connected to. Checking a name first and
+// letting fetch resolve it again would let a DNS server that answers differently the second
+// time (DNS rebinding) send the request to 127.0.0.1 after a public answer passed the check.
 
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { Agent, fetch, type Dispatcher, type Response } from 'undici';
 import { STATUS_CODES } from 'node:http';
 import { FetchError } from '../errors.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -20,6 +26,8 @@ export interface FetcherOptions {
   allowPrivateHosts: boolean;
   /** Injectable DNS (tests); default node:dns/promises lookup(all: true). */
   lookup?: (hostname: string) => Promise<string[]>;
+  /** Which addresses count as private (tests); default isPrivateAddress. */
+  isPrivate?: (address: string) => boolean;
   /** Turns an HTTP-date Retry-After into seconds; default the system clock. */
   clock?: Clock;
 }
@@ -70,9 +78,17 @@ export function fetcherOptionsFromConfig(config: Config): FetcherOptions {
  * 'redirects' | 'blocked-address' | 'invalid-url'); when the caller's signal aborts, rethrows
  * the signal's reason instead, so a shutdown is not mistaken for a failing source. */
 export function createFetcher(options: FetcherOptions): Fetcher {
-  const lookup = options.lookup ?? systemLookup;
   const clock = options.clock ?? systemClock;
-  return (request) => fetchWithLimits(request, options, lookup, clock);
+  const guard: AddressGuard | null = options.allowPrivateHosts
+    ? null
+    : { lookup: options.lookup ?? systemLookup, isPrivate: options.isPrivate ?? isPrivateAddress };
+  const dispatcher = new Agent(guard ? { connect: { lookup: checkingLookup(guard) } } : {});
+  return (request) => fetchWithLimits(request, options, guard, dispatcher, clock);
+}
+
+interface AddressGuard {
+  lookup: (hostname: string) => Promise<string[]>;
+  isPrivate: (address: string) => boolean;
 }
 
 async function systemLookup(hostname: string): Promise<string[]> {
@@ -80,10 +96,40 @@ async function systemLookup(hostname: string): Promise<string[]> {
   return answers.map((a) => a.address);
 }
 
+/** A name that resolves to a private address, refused as the connection looks it up. */
+class BlockedAddressError extends Error {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(`${host} resolves to private address ${address}`);
+  }
+}
+
+/** The DNS lookup of every connection the fetcher opens: resolves the name, refuses it when any
+ * of its addresses is private, and hands the connection exactly the addresses checked. */
+function checkingLookup(guard: AddressGuard): LookupFunction {
+  return (hostname, options, callback) => {
+    guard.lookup(hostname).then(
+      (found) => {
+        const blocked = found.find((address) => guard.isPrivate(address));
+        if (blocked !== undefined) return callback(new BlockedAddressError(hostname, blocked), '', 0);
+        const wanted = found.map((address) => ({ address, family: isIP(address) })).filter((a) => !options.family || a.family === options.family);
+        const first = wanted[0];
+        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '', 0);
+        if (options.all) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, wanted);
+        else callback(null, first.address, first.family);
+      },
+      (error: unknown) => callback(error as NodeJS.ErrnoException, '', 0),
+    );
+  };
+}
+
 async function fetchWithLimits(
   request: FetchRequest,
   options: FetcherOptions,
-  lookup: (hostname: string) => Promise<string[]>,
+  guard: AddressGuard | null,
+  dispatcher: Dispatcher,
   clock: Clock,
 ): Promise<FetchResult> {
   const start = parseFetchableUrl(request.url, () => `fetch ${JSON.stringify(request.url)}`);
@@ -107,8 +153,9 @@ async function fetchWithLimits(
   try {
     const visited = new Set([start.href]);
     for (let redirects = 0; ; redirects++) {
-      await checkAddress(current, options, lookup, controller.signal, fail);
+      if (guard) checkAddressLiteral(current, guard, fail);
       const response = await fetch(current, {
+        dispatcher,
         method: 'GET',
         redirect: 'manual',
         signal: controller.signal,
@@ -177,6 +224,10 @@ async function fetchWithLimits(
     if (error instanceof FetchError) throw error;
     if (timedOut) throw fail(`timed out after ${options.timeoutMs} ms`, 'timeout', { cause: error });
     if (callerSignal?.aborted) throw callerSignal.reason;
+    const blocked = causeOf(error, BlockedAddressError);
+    if (blocked) throw fail(`refusing ${blocked.host}: it resolves to private address ${blocked.address} (${ALLOW_HINT})`, 'blocked-address', { cause: error });
+    const unresolved = causeOf(error, Error, (e) => ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA'].includes(String((e as { code?: unknown }).code)));
+    if (unresolved) throw fail(`cannot resolve ${current.hostname}: ${unresolved.message}`, 'network', { cause: error });
     throw fail(networkReason(error), 'network', { cause: error });
   } finally {
     clearTimeout(timer);
@@ -200,34 +251,13 @@ function parseFetchableUrl(text: string, where: () => string, base?: URL): URL {
   return url;
 }
 
-/** Refuses a host that is, or resolves to, a non-public address. Checked before every hop.
- * Limitation: fetch resolves the name again when it connects, so a DNS server that answers
- * differently the second time (rebinding) is not caught; closing that needs a custom undici
- * dispatcher with a checking `connect.lookup`. */
-async function checkAddress(
-  url: URL,
-  options: FetcherOptions,
-  lookup: (hostname: string) => Promise<string[]>,
-  signal: AbortSignal,
-  fail: (message: string, kind: FetchError['kind'], extra?: { cause?: unknown }) => FetchError,
-): Promise<void> {
-  if (options.allowPrivateHosts) return;
+const ALLOW_HINT = 'set CAIXUN_ALLOW_PRIVATE_HOSTS=true to allow it';
+
+/** Refuses a host written as a non-public address, before connecting (a name is checked as the
+ * connection resolves it: see checkingLookup). */
+function checkAddressLiteral(url: URL, guard: AddressGuard, fail: (message: string, kind: FetchError['kind']) => FetchError): void {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const allow = 'set CAIXUN_ALLOW_PRIVATE_HOSTS=true to allow it';
-  if (isIP(host)) {
-    if (isPrivateAddress(host)) throw fail(`refusing private address ${host} (${allow})`, 'blocked-address');
-    return;
-  }
-  let addresses: string[];
-  try {
-    addresses = await untilAborted(lookup(host), signal);
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw fail(`cannot resolve ${host}: ${networkReason(error)}`, 'network', { cause: error });
-  }
-  if (addresses.length === 0) throw fail(`cannot resolve ${host}: no addresses`, 'network');
-  const blocked = addresses.find((address) => isPrivateAddress(address));
-  if (blocked !== undefined) throw fail(`refusing ${host}: it resolves to private address ${blocked} (${allow})`, 'blocked-address');
+  if (isIP(host) && guard.isPrivate(host)) throw fail(`refusing private address ${host} (${ALLOW_HINT})`, 'blocked-address');
 }
 
 function requestHeaders(request: FetchRequest, options: FetcherOptions): Record<string, string> {
@@ -271,13 +301,10 @@ function discardBody(response: Response): void {
   response.body?.cancel().catch(() => {});
 }
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/** The first error of class `kind` (passing `test`) in an error's cause chain. */
+function causeOf<T extends Error>(error: unknown, kind: abstract new (...args: never[]) => T, test: (e: T) => boolean = () => true): T | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) if (e instanceof kind && test(e)) return e;
+  return undefined;
 }
 
 /** fetch() says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND, a TLS error…)

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { FetchError } from '../../src/errors.ts';
 import { createFetcher, DEFAULT_ACCEPT, type FetcherOptions } from '../../src/pipeline/fetcher.ts';
+import { isPrivateAddress } from '../../src/pipeline/ssrf.ts';
 import { startNewsServer, type NewsServer } from '../fakes/news-server.ts';
 
 const MiB = 1024 * 1024;
@@ -285,19 +286,54 @@ describe('address checks (SSRF)', () => {
     expect(error.message).toContain('::ffff:192.168.0.5');
   });
 
-  it('checks every redirect hop: a public page may not redirect to loopback', async () => {
-    // The injected DNS calls "localhost" public so the first hop is allowed; fetch itself still
-    // connects to the loopback server, whose redirect to 127.0.0.1 must then be refused.
-    const lookup = async (host: string) => (host === 'localhost' ? ['93.184.216.34'] : ['10.0.0.1']);
-    server.setRoute('/hop', { redirectTo: server.url('/secret') });
-    server.setRoute('/secret', { body: 'internal' });
+  // In these tests the loopback server stands for a public site: the injected classifier calls
+  // 127.0.0.1 public, and everything else is judged as usual.
+  const publicLoopback = (address: string) => address !== '127.0.0.1' && isPrivateAddress(address);
+
+  it('checks every redirect hop: a public page may not redirect into the private network', async () => {
+    const lookup = async (host: string) => (host === 'feeds.test' ? ['127.0.0.1'] : ['10.0.0.1']);
     const port = new URL(server.origin).port;
+    server.setRoute('/hop', { redirectTo: `http://intranet.test:${port}/secret` });
     const error = await fetchError(
-      createFetcher(options({ allowPrivateHosts: false, lookup }))({ url: `http://localhost:${port}/hop` }),
+      createFetcher(options({ allowPrivateHosts: false, lookup, isPrivate: publicLoopback }))({ url: `http://feeds.test:${port}/hop` }),
     );
     expect(error.kind).toBe('blocked-address');
-    expect(error.url).toBe(server.url('/secret'));
+    expect(error.message).toContain('intranet.test');
+    expect(error.message).toContain('10.0.0.1');
+    expect(error.url).toBe(`http://intranet.test:${port}/secret`);
     expect(server.requests.map((r) => r.path)).toEqual(['/hop']);
+  });
+
+  it('connects to the addresses it checked: a DNS answer that changes to loopback (rebinding) is refused', async () => {
+    // The first answer is "public" (127.0.0.2 here, where nothing listens), every later one is
+    // 127.0.0.1, where the server is: a check that resolved the name and then let fetch resolve
+    // it again would have reached the server.
+    const answers: string[][] = [];
+    const lookup = async () => {
+      answers.push(answers.length === 0 ? ['127.0.0.2'] : ['127.0.0.1']);
+      return answers.at(-1)!;
+    };
+    const isPrivate = (address: string) => address !== '127.0.0.2' && isPrivateAddress(address);
+    server.setRoute('/secret', { body: 'internal' });
+    const port = new URL(server.origin).port;
+    const fetcher = createFetcher(options({ allowPrivateHosts: false, lookup, isPrivate }));
+    const first = await fetchError(fetcher({ url: `http://rebind.test:${port}/secret` }));
+    expect(first.kind).toBe('network'); // connected to 127.0.0.2, the address it checked
+    expect(answers).toHaveLength(1);
+    const second = await fetchError(fetcher({ url: `http://rebind.test:${port}/secret` }));
+    expect(second.kind).toBe('blocked-address');
+    expect(second.message).toContain('rebind.test');
+    expect(second.message).toContain('127.0.0.1');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reaches a public name through the addresses it resolved to', async () => {
+    server.setRoute('/feed', { body: '<rss/>' });
+    const port = new URL(server.origin).port;
+    const lookup = async (host: string) => (host === 'news.test' ? ['127.0.0.1'] : []);
+    const result = await createFetcher(options({ allowPrivateHosts: false, lookup, isPrivate: publicLoopback }))({ url: `http://news.test:${port}/feed` });
+    expect(result.body.toString()).toBe('<rss/>');
+    expect(server.requests.map((r) => r.headers.host)).toEqual([`news.test:${port}`]);
   });
 
   it('reports a name that does not resolve as a network error', async () => {
