@@ -11,6 +11,10 @@ import { MIGRATIONS, type Migration } from './migrations/index.ts';
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Params = SqlValue[] | Record<string, SqlValue>;
 
+/** Bound values per statement of insertValues, under SQLite's 32,766. */
+const MAX_BOUND_PARAMETERS = 30_000;
+const MAX_ROWS_PER_INSERT = 1_000;
+
 export class Db {
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -67,6 +71,26 @@ export class Db {
 
   all<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T[]> {
     return new Promise((resolve, reject) => this.raw.all(sql, params, (e, rows) => (e ? reject(e) : resolve(rows as T[]))));
+  }
+
+  /** Inserts rows (arrays in column order) with multi-row `VALUES` statements: one statement per
+   * row through sqlite3 costs a thread hop each, and passing rows as one JSON text made SQLite
+   * parse each row's JSON once per column. Each statement binds at most MAX_BOUND_PARAMETERS
+   * values (SQLite allows 32,766). `head` is `INSERT INTO t (a, b)`, `tail` what follows the
+   * values (`ON CONFLICT …`, `RETURNING …`); the rows returned, if any, are collected. */
+  async insertValues<T = Record<string, unknown>>(head: string, rows: readonly SqlValue[][], tail = ''): Promise<T[]> {
+    const returned: T[] = [];
+    if (rows.length === 0) return returned;
+    const width = rows[0]!.length;
+    const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_BOUND_PARAMETERS / width)));
+    const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      const sql = `${head} VALUES ${new Array<string>(chunk.length).fill(tuple).join(', ')} ${tail}`;
+      if (/\bRETURNING\b/i.test(tail)) returned.push(...(await this.all<T>(sql, chunk.flat())));
+      else await this.run(sql, chunk.flat());
+    }
+    return returned;
   }
 
   /** Runs `work` inside BEGIN IMMEDIATE … COMMIT. Transactions are serialised on this

@@ -86,11 +86,10 @@ export class OutboxStore {
         }
         fresh.push(m);
       }
-      await insertRows(
-        db,
+      await db.insertValues(
         'INSERT INTO deliveries (chat_id, story_id, mode, created_at)',
-        'ON CONFLICT DO NOTHING',
         delivered.map(([chatId, storyId, mode]) => [chatId, storyId, mode, now.getTime()]),
+        'ON CONFLICT DO NOTHING',
       );
       await insertMessages(db, fresh, now);
       return fresh.length;
@@ -129,10 +128,8 @@ export class OutboxStore {
         return true;
       });
       const todo = plans.filter((_, i) => accepted[i]);
-      await insertRows(
-        db,
+      await db.insertValues(
         'INSERT INTO digests (chat_id, local_date, planned_at, story_ids)',
-        '',
         todo.map((p) => [p.chatId, p.localDate, now.getTime(), JSON.stringify(p.storyIds)]),
       );
       await insertMessages(db, todo.flatMap((p) => p.messages.map((text) => ({ chatId: p.chatId, text, kind: 'digest' as const, postIds: p.postIds }))), now);
@@ -278,11 +275,9 @@ export class OutboxStore {
 
 // Bulk statements: a morning's digests or one post's fan-out write tens of thousands of rows,
 // and one statement per row through sqlite3 costs ~0.2 ms each. Lookups pass their keys as
-// one JSON array (json_each); inserts use multi-row VALUES, ROWS_PER_INSERT rows at a time
-// (well under SQLite's 32,766 bound parameters).
+// one JSON array (json_each); inserts use multi-row VALUES (Db.insertValues).
 
 type Delivery = [chatId: number, storyId: number, mode: string];
-const ROWS_PER_INSERT = 500;
 
 /** `chatId:storyId` keys of the pairs already sent as alerts. */
 async function alertedPairs(db: Db, pairs: [number, number][]): Promise<Set<string>> {
@@ -307,20 +302,10 @@ async function digestedPairs(db: Db, chatIds: number[], now: Date): Promise<Set<
   return out;
 }
 
-async function insertRows(db: Db, head: string, tail: string, rows: SqlValue[][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    const tuple = `(${chunk[0]!.map(() => '?').join(', ')})`;
-    await db.run(`${head} VALUES ${chunk.map(() => tuple).join(', ')} ${tail}`, chunk.flat());
-  }
-}
-
 /** Inserts in array order, so ids (and sending order) follow it. */
 async function insertMessages(db: Db, messages: NewOutboxMessage[], now: Date): Promise<void> {
-  await insertRows(
-    db,
+  await db.insertValues(
     'INSERT INTO outbox (chat_id, kind, post_ids, text, reply_markup, state, attempts, not_before, created_at)',
-    '',
     messages.map((m) => [
       m.chatId,
       m.kind ?? 'post',

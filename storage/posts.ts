@@ -85,7 +85,7 @@ export class PostStore {
       this.db.transaction(async (db) => {
         const writer = new ChunkWriter(db);
         // Many rows per statement: node-sqlite3 costs far more per call than SQLite per row.
-        for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) await writer.write(posts.slice(i, i + ROWS_PER_STATEMENT));
+        for (let i = 0; i < posts.length; i += POSTS_PER_WRITE) await writer.write(posts.slice(i, i + POSTS_PER_WRITE));
         return writer.stored;
       }),
     );
@@ -110,7 +110,7 @@ export class PostStore {
           // Called on each post produced and when a write ends: at most one write at a time.
           const writeWaiting = (): void => {
             if (writing || writeFailure || waiting.length === 0 || (producing && waiting.length < MIN_ROWS_PER_WRITE)) return;
-            writing = writer.write(waiting.splice(0, ROWS_PER_STATEMENT)).then(
+            writing = writer.write(waiting.splice(0, POSTS_PER_WRITE)).then(
               () => {
                 writing = null;
                 writeWaiting();
@@ -388,11 +388,10 @@ class ChunkWriter {
     ]);
     // RETURNING gives only the rows inserted (not those skipped as already stored), in
     // no promised order, hence the identity columns.
-    const inserted = await db.all<{ id: number; source_id: string; guid: string }>(
-      `INSERT INTO posts (id, source_id, guid, link, title, html, text, published, seen, dated, story_id, companies, figures)
-       SELECT ${columns(13)} FROM json_each(?) AS j WHERE true
-       ON CONFLICT (source_id, guid) DO NOTHING RETURNING id, source_id, guid`,
-      [JSON.stringify(rows)],
+    const inserted = await db.insertValues<{ id: number; source_id: string; guid: string }>(
+      'INSERT INTO posts (id, source_id, guid, link, title, html, text, published, seen, dated, story_id, companies, figures)',
+      rows,
+      'ON CONFLICT (source_id, guid) DO NOTHING RETURNING id, source_id, guid',
     );
     const idOf = new Map(inserted.map((r) => [`${r.source_id}\n${r.guid}`, r.id]));
     const added: Post[] = [];
@@ -420,8 +419,7 @@ class ChunkWriter {
         figures: extraction.figures,
       });
     });
-    await insertJsonRows(
-      db,
+    await db.insertValues(
       'INSERT INTO posts_fts (rowid, title, body, source)',
       added.map((p) => [p.id, tokenizeForIndex(p.title), tokenizeForIndex(p.text), sourceToken(p.sourceId)]),
     );
@@ -434,24 +432,8 @@ class ChunkWriter {
  * a statement's fixed cost is worth paying for a few dozen rows, not for one. */
 const MIN_ROWS_PER_WRITE = 32;
 
-/** Rows per INSERT … SELECT FROM json_each(?): bounds the JSON text of one statement. */
-const ROWS_PER_STATEMENT = 500;
-
-/** `j.value->>0, j.value->>1, …`: the columns of a JSON array row. */
-function columns(count: number): string {
-  return Array.from({ length: count }, (_, i) => `j.value->>${i}`).join(', ');
-}
-
-/** Inserts rows (arrays in column order) with one statement per ROWS_PER_STATEMENT rows. */
-async function insertJsonRows(db: Db, insertInto: string, rows: SqlValue[][], onConflict = ''): Promise<void> {
-  if (rows.length === 0) return;
-  const width = rows[0]!.length;
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    await db.run(`${insertInto} SELECT ${columns(width)} FROM json_each(?) AS j WHERE true ${onConflict}`, [
-      JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT)),
-    ]);
-  }
-}
+/** Posts per write (its statements bind their rows; see Db.insertValues). */
+const POSTS_PER_WRITE = 500;
 
 /** The queryable (post, company) and figure rows of extractions. */
 async function writeExtractionRows(db: Db, extractions: { postId: number; title: string; extraction: Extraction }[]): Promise<void> {
@@ -476,10 +458,9 @@ async function writeExtractionRows(db: Db, extractions: { postId: number; title:
       ]),
     );
   }
-  await insertJsonRows(db, 'INSERT INTO post_companies (post_id, company_key, name, code)', companies, 'ON CONFLICT DO NOTHING');
-  await insertJsonRows(
-    db,
-    `INSERT INTO figures (post_id, seq, metric, subject, period, value, unit, change_basis, change_value, change_unit, text, company)`,
+  await db.insertValues('INSERT INTO post_companies (post_id, company_key, name, code)', companies, 'ON CONFLICT DO NOTHING');
+  await db.insertValues(
+    'INSERT INTO figures (post_id, seq, metric, subject, period, value, unit, change_basis, change_value, change_unit, text, company)',
     figures,
   );
 }

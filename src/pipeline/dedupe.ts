@@ -31,6 +31,8 @@ const MAX_CANDIDATES = 8;
 const CHUNK = 500;
 /** Keys per statement when reading and writing the SQL directly: bounds the JSON text. */
 const SQL_CHUNK = 5000;
+/** Entries per upsert statement: two bound values each, well under SQLite's 32,766. */
+const UPSERT_CHUNK = 1000;
 const MAX_PENDING = 20_000;
 
 export interface Classified {
@@ -252,14 +254,13 @@ export class Deduper {
         await this.keyv.setMany(entries);
         return;
       }
-      // One upsert per chunk instead of one statement (and one commit) per key.
-      for (let i = 0; i < entries.length; i += SQL_CHUNK) {
-        const rows = entries.slice(i, i + SQL_CHUNK).map((e) => [sql.prefix + e.key, JSON.stringify({ value: e.value })]);
+      // One multi-row upsert per chunk instead of one statement (and one commit) per key.
+      for (let i = 0; i < entries.length; i += UPSERT_CHUNK) {
+        const chunk = entries.slice(i, i + UPSERT_CHUNK);
         await sql.query(
-          `INSERT INTO ${sql.table} (key, value)
-           SELECT j.value->>0, j.value->>1 FROM json_each(?) AS j WHERE true
+          `INSERT INTO ${sql.table} (key, value) VALUES ${new Array<string>(chunk.length).fill('(?, ?)').join(', ')}
            ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          JSON.stringify(rows),
+          ...chunk.flatMap((e) => [sql.prefix + e.key, JSON.stringify({ value: e.value })]),
         );
       }
     } catch (error) {
