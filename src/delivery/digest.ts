@@ -101,7 +101,17 @@ export class DigestPlanner implements DigestService {
       list.push(d);
       byWindow.set(from, list);
     }
-    const plans: DigestPlan[] = [];
+    // Plans are written as they are made, PLANS_PER_TRANSACTION at a time: ten thousand
+    // digests of thirty posts each would otherwise all sit in memory before the first write.
+    let count = 0;
+    let queuedAny = false;
+    let pending: DigestPlan[] = [];
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      if (batch.some((p) => p.messages.length)) queuedAny = true;
+      count += (await outbox.planDigests(batch, now)).filter(Boolean).length;
+    };
     for (const [from, group] of byWindow) {
       const received = await posts.receivedBetween(new Date(from), now, { publishedAfter, limit: MAX_POSTS_READ });
       const router = new PostRouter(received);
@@ -119,15 +129,13 @@ export class DigestPlanner implements DigestService {
         const chat = subscriber.chat;
         const had = alerted.get(chat.id);
         const routedPosts = router.route(subscriber);
-        plans.push(this.plan(chat, day, had ? routedPosts.filter((p) => !had.has(p.storyId)) : routedPosts, names, false, headline));
+        pending.push(this.plan(chat, day, had ? routedPosts.filter((p) => !had.has(p.storyId)) : routedPosts, names, false, headline));
+        if (pending.length >= PLANS_PER_TRANSACTION) await flush();
       }
     }
-    let count = 0;
-    for (let i = 0; i < plans.length; i += PLANS_PER_TRANSACTION) {
-      count += (await outbox.planDigests(plans.slice(i, i + PLANS_PER_TRANSACTION), now)).filter(Boolean).length;
-    }
+    if (pending.length) await flush();
     log.info({ digests: count }, 'daily digests planned');
-    if (plans.some((p) => p.messages.length)) this.deps.onQueued?.();
+    if (queuedAny) this.deps.onQueued?.();
     return count;
   }
 
