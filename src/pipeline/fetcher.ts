@@ -102,7 +102,7 @@ class BlockedAddressError extends Error {
     readonly host: string,
     readonly address: string,
   ) {
-    super(`${host} resolves to private address ${address}`);
+    super(`${host}: it resolves to private address ${address}`);
   }
 }
 
@@ -225,9 +225,9 @@ async function fetchWithLimits(
     if (timedOut) throw fail(`timed out after ${options.timeoutMs} ms`, 'timeout', { cause: error });
     if (callerSignal?.aborted) throw callerSignal.reason;
     const blocked = causeOf(error, BlockedAddressError);
-    if (blocked) throw fail(`refusing ${blocked.host}: it resolves to private address ${blocked.address} (${ALLOW_HINT})`, 'blocked-address', { cause: error });
+    if (blocked) throw fail(`refusing ${blocked.host}: it resolves to private address ${blocked.address} (${ALLOW_HINT})`, 'blocked-address', { cause: blocked });
     const unresolved = causeOf(error, Error, (e) => ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA'].includes(String((e as { code?: unknown }).code)));
-    if (unresolved) throw fail(`cannot resolve ${current.hostname}: ${unresolved.message}`, 'network', { cause: error });
+    if (unresolved) throw fail(`cannot resolve ${current.hostname}: ${unresolved.message}`, 'network', { cause: unresolved });
     throw fail(networkReason(error), 'network', { cause: error });
   } finally {
     clearTimeout(timer);
