@@ -384,7 +384,10 @@ function readSentence(
     const at = start + (m.index ?? 0);
     const clause = clauseBefore(text, at, start);
     const clauseStart = at - clause.length;
-    if (FORECAST_RE.test(clause) || !lexicon.some((h) => h.start >= clauseStart && h.end <= at && h.entry.kind === 'metric')) continue;
+    // A forecast (`有望翻倍`) is recorded like a reported figure (GUIDE rule 4); a trend
+    // (`有望继续翻番`, `连续翻倍`) states no change of one period.
+    if (/(?:继续|持续|连续|不断)$/u.test(clause)) continue;
+    if (!lexicon.some((h) => h.start >= clauseStart && h.end <= at && h.entry.kind === 'metric')) continue;
     const q: Quantity = { start: at, end: at + m[0].length, value: 100, kind: 'percent', negative: false };
     tokens.push({ q, role: 'change', direction: 1, comparison: false, approximate: false });
   }
@@ -947,9 +950,11 @@ function resolveWithSame(m: PeriodMention, s: SentenceScope): string | null {
       if (m.start - prev.end <= 12) return resolveWithSame(prev, s);
     }
   }
-  // `全年` in an article about one year: that year.
-  if (m.shape.type === 'full-year' && m.year.kind === 'ctx' && ctx.fiscalYear === null && ctx.year === null && s.carry.paragraphPeriod) {
-    const y = /^(\d{4})/.exec(s.carry.paragraphPeriod)?.[1];
+  // `全年` in an article about one year: that year (the paragraph's, else the report's the
+  // article is about: `披露2023年年度报告…` then, paragraphs later, `全年实现净利息收入…`).
+  const about = s.carry.paragraphPeriod ?? s.doc.reportPeriod;
+  if (m.shape.type === 'full-year' && m.year.kind === 'ctx' && ctx.fiscalYear === null && ctx.year === null && about) {
+    const y = /^(\d{4})/.exec(about)?.[1];
     if (y) return y;
   }
   return resolvePeriod(m, ctx);

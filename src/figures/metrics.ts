@@ -45,6 +45,8 @@ const ENTRIES: Array<[string, LexiconEntry]> = [
   ...T('revenue', [
     '营业总收入', '营业收入', '总营收', '营收', '总收入', '主营收入', '主营业务收入', '销售收入', '销售额', '销额', '收入',
     '营业额', '总收益', '收益', '营收规模', '投资收入', '交易收入', '服务收入', '业务收入', '营业总额', '销售总额',
+    // A developer's headline sales (合同销售 holds the blocker 合同, 销售金额 the blocker 金额).
+    '销售金额', '合同销售金额', '合同销售额',
   ]),
   ...T('net_profit', [
     '归属于上市公司股东的净利润', '归属于母公司股东的净利润', '归属于母公司所有者的净利润', '归属于普通股股东的净利润',
@@ -73,7 +75,7 @@ const ENTRIES: Array<[string, LexiconEntry]> = [
   ...T('users', [
     '用户数', '用户数量', '用户规模', '付费用户', '付费客户', '客户数', '客户数量', '月活跃用户', '月活用户', '月活', '日活跃用户', '日活',
     '活跃用户', '活跃消费者', '年度活跃消费者', '注册用户', '新用户', '会员数', '会员', '用户', '付费商家',
-    '签约客户', '合作客户',
+    '签约客户', '合作客户', '客户总数', '用户总数', '会员总数',
   ]),
   ...T('volume', [
     '销量', '出货量', '交付量', '装机量', '交付', '总交付量', '累计交付量', '累计销量', '批发销量', '零售销量', '月销量', '月销', '新车销量',
@@ -128,6 +130,9 @@ const LEXICON_RE = new RegExp(
   'gu',
 );
 
+/** The same words, matched only at lastIndex. */
+const LEXICON_AT = new RegExp(LEXICON_RE.source, 'uy');
+
 export interface LexiconHit {
   start: number;
   end: number;
@@ -141,16 +146,33 @@ const BLOCKER: LexiconEntry = { kind: 'blocker' };
  * holdings, not project investment. Checked on the hit rather than added to the lexicon, since
  * every extra first character slows the lexicon scan of every paragraph. */
 function heldInOtherWord(word: string, text: string, start: number): boolean {
-  return word === '投资' && /[短长]期$/.test(text.slice(Math.max(0, start - 2), start));
+  if (word === '投资') return /[短长]期$/.test(text.slice(Math.max(0, start - 2), start));
+  // An amount per user (`每付费用户月均收入`, ARPPU) is a price, not the company's revenue.
+  if (word === '收入' || word === '营收') return PER_USER_BEFORE.test(text.slice(Math.max(0, start - 10), start));
+  return false;
 }
 
-/** Every trigger, blocker and sign word in `text`, leftmost-longest, in order. */
+const PER_USER_BEFORE = /(?:每|人均|户均)(?:位|个|名)?(?:付费|活跃|注册)?(?:用户|客户|会员|玩家|人|户)?(?:每?月均?|日均|平均|年均)?$/u;
+
+/** Every trigger, blocker and sign word in `text`, leftmost-longest, in order; a longer word
+ * starting inside a match wins over it (`4月销售额` is 销售额, not 月销). */
 export function scanLexicon(text: string): LexiconHit[] {
   const out: LexiconHit[] = [];
   LEXICON_RE.lastIndex = 0;
   for (let m = LEXICON_RE.exec(text); m; m = LEXICON_RE.exec(text)) {
-    const entry = LEXICON.get(m[0]);
-    if (entry) out.push({ start: m.index, end: m.index + m[0].length, word: m[0], entry: heldInOtherWord(m[0], text, m.index) ? BLOCKER : entry });
+    let word = m[0];
+    let start = m.index;
+    for (let j = m.index + 1; j < m.index + m[0].length; j++) {
+      LEXICON_AT.lastIndex = j;
+      const inner = LEXICON_AT.exec(text);
+      if (inner && inner[0].length > word.length && j + inner[0].length > start + word.length) {
+        word = inner[0];
+        start = j;
+      }
+    }
+    LEXICON_RE.lastIndex = start + word.length;
+    const entry = LEXICON.get(word);
+    if (entry) out.push({ start, end: start + word.length, word, entry: heldInOtherWord(word, text, start) ? BLOCKER : entry });
   }
   return out;
 }

@@ -310,6 +310,40 @@ const rows: Row[] = [
 // cause, written with other companies, numbers and wording than any corpus article.
 const causeRows: Row[] = [
   {
+    rule: 'a developer\'s 合同销售金额 is its revenue',
+    text: '2023年，华远地产实现合同销售金额512.3亿元，同比下降12.1%。',
+    expect: [{ metric: 'revenue', period: '2023', value: 512.3e8, unit: 'CNY', change: yoy(-12.1) }],
+  },
+  {
+    rule: 'a month before 销售额 is not 月销 (monthly volume)',
+    text: '公司2024年4月销售额为35亿元。',
+    expect: [{ metric: 'revenue', period: '2024-04', value: 35e8, unit: 'CNY' }],
+  },
+  {
+    rule: 'an amount per paying user (ARPPU) is not revenue',
+    text: '2023年第四季度，每付费用户月均收入(ARPPU)为9.8元，同比增长5%。',
+    expect: [],
+  },
+  {
+    rule: '客户总数 counts users',
+    text: '截至2023年末，该行零售客户总数达1.5亿户，同比增长6%。',
+    expect: [{ metric: 'users', period: '2023', value: 1.5e8, unit: 'count', change: yoy(6) }],
+  },
+  {
+    rule: 'a forecast doubling is a change of +100% (GUIDE rules 4 and 14), a continuing trend is not',
+    text: '蔚来预计2024年海外销量有望翻倍。此前多年，公司出货量持续翻番。',
+    expect: [{ metric: 'volume', period: '2024', value: null, unit: 'count', change: other(100) }],
+  },
+  {
+    rule: '全年 paragraphs after the report is named is the report\'s year, not the publication year',
+    text: '某银行今晚披露2023年年度报告。报告期内，该行营业收入3391.23亿元。\n收入结构上，该行全年实现净利息收入2146.69亿元，同比下降1.58%。',
+    published: '2024-03-25T20:00:00+08:00',
+    expect: [
+      { metric: 'revenue', period: '2023', value: 3391.23e8, unit: 'CNY' },
+      { metric: 'revenue', period: '2023', value: 2146.69e8, unit: 'CNY', change: yoy(-1.58) },
+    ],
+  },
+  {
     rule: 'the same amount for two companies is two figures (other sentence)',
     text: '2023年，远航电子营收为8.5亿元。同期，蓝海通信营收同样为8.5亿元。',
     expect: [
