@@ -327,6 +327,16 @@ const LISTENER_AFTER = /^\s*(?:表示|透露|称|介绍|说|坦言|独家|回应
 const ANALYST_NAME = /(?:证券|研究院|研究所|研究中心|咨询|资讯|research|研究)$/;
 const OPINION_AFTER = /^.{0,16}?(?:分析师|研报|研究员|表示|指出|认为|预计|判断|统计|分析称|分析|数据显示|发布的报告|报告显示|给予|目标价)/;
 
+/** Any company's people quoted for an opinion, or its research note (中金公司银行业分析师某某认为,
+ * 某银行首席经济学家某某认为, 摩根士丹利在业绩发布后的报告中指出): the employer is a source. */
+const STAFF_OPINION_AFTER = /^[^,，。；;]{0,10}?(?:分析师|经济学家|策略师|研究员|合伙人)[^,，。；;]{0,8}?(?:认为|表示|指出|预计|称|分析)/;
+const NOTE_OPINION_AFTER = /^\s*在[^,，。；;]{0,14}?(?:研报|研究报告|报告)中?(?:指出|表示|认为|称|预计)/;
+/** An investor in a round (本轮由红杉中国领投, 老股东某某继续超额跟投). */
+const INVESTS_AFTER = /^[^,，。；;]{0,8}?(?:联合领投|领投|跟投|参投|追加投资)/;
+/** An exchange written before a code (`HKEX：1698`, `NYSE: TME`): the listing, not a company. */
+const CODE_PREFIX_SURFACE = /^(?:hkex|hk|nyse|nasdaq|sse|szse|港交所|上交所|深交所|纽交所|纳斯达克)$/;
+const CODE_AFTER = /^\s?[:：]\s?[a-z0-9]/;
+
 /** Lists of customers, investors, sponsors: the companies in them are not what the post is about
  * (…与特斯拉、宝马、现代等客户展开合作; 高瓴创投、礼来亚洲基金联合领投). */
 const PERIPHERAL_NOUNS = '客户|投资方|投资机构|投资者|投资人|领投|参投|跟投|股东|保荐人|承销商|财务顾问|合作伙伴|供应商|合作方|标杆客户';
@@ -1172,6 +1182,10 @@ class CompanyPass {
           CREDIT_AFTER.test(after) ||
           (/向\s*$/.test(before) && LISTENER_AFTER.test(after)) ||
           (analyst && OPINION_AFTER.test(after)) ||
+          STAFF_OPINION_AFTER.test(after) ||
+          NOTE_OPINION_AFTER.test(after) ||
+          INVESTS_AFTER.test(after) ||
+          (CODE_PREFIX_SURFACE.test(s) && CODE_AFTER.test(after)) ||
           ADVISER_BEFORE.test(before) ||
           ADVISER_AFTER.test(after) ||
           (exchange && (VENUE_BEFORE.test(before) || VENUE_AFTER.test(after))) ||

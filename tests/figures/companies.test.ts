@@ -201,6 +201,18 @@ describe('what a post is not about', () => {
     const text = '图片来源：同花顺\n宁德时代股价上涨。中信证券分析师认为估值合理。宁德时代将赴港交所上市。\n本文为盖世汽车原创文章，未经授权不得转载。';
     expect(names(text)).toEqual(['宁德时代']);
   });
+
+  it.each([
+    ['an analyst\'s employer of any kind', '比亚迪公布年报。中金公司汽车行业分析师张三认为，比亚迪海外业务增长可期。'],
+    ['an economist\'s bank', '比亚迪公布年报，营收增长。民生银行首席经济学家李四认为，汽车消费仍将回暖。'],
+    ['a house quoted from its research note', '比亚迪公布年报。摩根士丹利在业绩发布后的报告中指出，比亚迪估值合理。'],
+    ['investors in a funding round', '澜启机器人完成5亿元B轮融资，本轮由红杉中国领投，老股东高瓴创投继续超额跟投。'],
+    ['an exchange written before a code', '腾讯音乐（NYSE：TME；HKEX：1698）公布第四季度业绩。'],
+  ])('leaves out %s', (_, text) => {
+    const found = names(text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^(?:比亚迪|澜启机器人|腾讯音乐)/);
+  });
 });
 
 // ─── The dev corpus (GUIDE.md): company recall ≥ 0.95 ───────────────────────────────────────
