@@ -67,6 +67,13 @@ export function extractFigures(input: ArticleInput, options: { companies?: Compa
   return dedupe([...body, ...title.filter((t) => !body.some((b) => titleRepeats(b, t, notes)))], notes);
 }
 
+/** A headline separates its clauses with spaces (`营业额1087亿港元 每股盈利65.0港仙`): a space
+ * between two Chinese characters ends a clause there, as a comma would, so an amount is not
+ * paired with the next clause's metric. One character for one: offsets stay valid. */
+function headlineClauses(title: string): string {
+  return title.replace(/(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])/gu, (gap) => ','.padEnd(gap.length, ' '));
+}
+
 /** What the extractor learnt about its records while reading, for `dedupe` and the title.
  * Plain maps, not weak ones: they live for one call, and weak maps cost more per entry. */
 interface Notes {
@@ -110,7 +117,7 @@ function documentContext(input: ArticleInput): DocContext {
     articleYear = beijing.getUTCFullYear();
     articleMonth = beijing.getUTCMonth() + 1;
   }
-  const title = normalizeWidth(input.title ?? '');
+  const title = headlineClauses(normalizeWidth(input.title ?? ''));
   const rawText = input.text ?? '';
   const text = normalizeWidth(rawText.length > MAX_TEXT ? rawText.slice(0, MAX_TEXT) : rawText);
   const whole = `${title}\n${text}`;

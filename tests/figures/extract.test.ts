@@ -310,6 +310,15 @@ const rows: Row[] = [
 // cause, written with other companies, numbers and wording than any corpus article.
 const causeRows: Row[] = [
   {
+    rule: 'a headline\'s space ends a clause: its amount is not the next clause\'s metric',
+    title: '某集团2024财年营业额1087亿港元 每股盈利65.0港仙',
+    text: '',
+    expect: [
+      { metric: 'revenue', period: 'FY2024', value: 1087e8, unit: 'HKD' },
+      { metric: 'eps', period: 'FY2024', value: 0.65, unit: 'HKD' },
+    ],
+  },
+  {
     rule: 'a developer\'s 合同销售金额 is its revenue',
     text: '2023年，华远地产实现合同销售金额512.3亿元，同比下降12.1%。',
     expect: [{ metric: 'revenue', period: '2023', value: 512.3e8, unit: 'CNY', change: yoy(-12.1) }],
