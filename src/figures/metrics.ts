@@ -130,8 +130,9 @@ const LEXICON_RE = new RegExp(
   'gu',
 );
 
-/** The same words, matched only at lastIndex. */
+/** The same words, matched only at lastIndex; and the characters they start with. */
 const LEXICON_AT = new RegExp(LEXICON_RE.source, 'uy');
+const LEXICON_FIRSTS = new Set([...LEXICON.keys()].map((w) => w[0]!));
 
 export interface LexiconHit {
   start: number;
@@ -163,6 +164,7 @@ export function scanLexicon(text: string): LexiconHit[] {
     let word = m[0];
     let start = m.index;
     for (let j = m.index + 1; j < m.index + m[0].length; j++) {
+      if (!LEXICON_FIRSTS.has(text[j]!)) continue;
       LEXICON_AT.lastIndex = j;
       const inner = LEXICON_AT.exec(text);
       if (inner && inner[0].length > word.length && j + inner[0].length > start + word.length) {
