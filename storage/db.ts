@@ -11,6 +11,11 @@ import { MIGRATIONS, type Migration } from './migrations/index.ts';
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Params = SqlValue[] | Record<string, SqlValue>;
 
+/** `(?, ?), (?, ?)`: the placeholders of a multi-row VALUES. */
+export function valuesPlaceholders(rows: number, width: number): string {
+  return new Array<string>(rows).fill(`(${new Array<string>(width).fill('?').join(', ')})`).join(', ');
+}
+
 /** Bound values per statement of insertValues, under SQLite's 32,766. */
 const MAX_BOUND_PARAMETERS = 30_000;
 const MAX_ROWS_PER_INSERT = 1_000;
@@ -83,12 +88,10 @@ export class Db {
     if (rows.length === 0) return returned;
     const width = rows[0]!.length;
     const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_BOUND_PARAMETERS / width)));
-    const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
     for (let i = 0; i < rows.length; i += perStatement) {
       const chunk = rows.slice(i, i + perStatement);
-      const sql = `${head} VALUES ${new Array<string>(chunk.length).fill(tuple).join(', ')} ${tail}`;
-      if (/\bRETURNING\b/i.test(tail)) returned.push(...(await this.all<T>(sql, chunk.flat())));
-      else await this.run(sql, chunk.flat());
+      // all() gives the RETURNING rows when the tail asks for them, and none otherwise.
+      returned.push(...(await this.all<T>(`${head} VALUES ${valuesPlaceholders(chunk.length, width)} ${tail}`, chunk.flat())));
     }
     return returned;
   }

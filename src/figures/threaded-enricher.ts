@@ -17,7 +17,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Extraction, Item, LearnedPair } from '../types.ts';
 import type { Logger } from '../log.ts';
 import type { CompanyDirectory } from './directory.ts';
-import { createEnricher, type Enricher } from './enrich.ts';
+import { createEnricher, extractEach, extractSafely, NO_EXTRACTION, reportExtractionFailure, type Enricher } from './enrich.ts';
 
 export type EnrichInput = Pick<Item, 'title' | 'text' | 'published'>;
 
@@ -52,12 +52,8 @@ export interface ThreadedEnricherOptions {
 }
 
 const MAX_WORKER_FAILURES = 3;
-const NO_EXTRACTION: Extraction = { companies: [], figures: [] };
-/** Extraction takes ~0.25 ms a post: handing the event loop back this often lets SQLite's
- * completion callbacks (and anything else waiting, such as a bot command) run every few ms. */
-const YIELD_EVERY = 8;
-/** The same while this thread shares a big batch with the worker, where SQLite's statements
- * are the ones waiting: a write is several statements, each started from this thread. */
+/** While this thread shares a big batch with the worker, it hands the event loop back every
+ * few items: SQLite's statements are waiting, a write being several, each started from here. */
 const STEAL_YIELD_EVERY = 2;
 
 export class ThreadedEnricher {
@@ -95,25 +91,13 @@ export class ThreadedEnricher {
    * A big batch starts on the worker at once, before the first extraction is asked for. */
   extractMany(items: readonly EnrichInput[]): AsyncIterable<Extraction> {
     if (items.length >= this.minBatch && this.options.worker && this.failures < MAX_WORKER_FAILURES) return this.shared(items);
-    return this.allHere(items);
-  }
-
-  private async *allHere(items: readonly EnrichInput[]): AsyncGenerator<Extraction> {
-    for (let n = 0; n < items.length; n++) {
-      if (n > 0 && n % YIELD_EVERY === 0) await yieldToEventLoop();
-      yield this.extractHere(items[n]!);
-    }
+    return extractEach(items, (item) => this.extractHere(item));
   }
 
   /** One item, on this thread. */
   extractHere(item: EnrichInput): Extraction {
     this.counts.here++;
-    let extraction: Extraction;
-    try {
-      extraction = this.local(item);
-    } catch (error) {
-      extraction = this.failed(item, error instanceof Error ? error.message : String(error));
-    }
+    const extraction = extractSafely(item, this.local, this.options.log);
     const pairs = this.local.takeLearned();
     if (pairs.length) {
       this.learned.push(...pairs);
@@ -215,7 +199,7 @@ export class ThreadedEnricher {
   }
 
   private failed(item: EnrichInput, message: string): Extraction {
-    this.options.log?.warn({ title: item.title, error: message }, 'extraction failed; stored without figures');
+    reportExtractionFailure(item, message, this.options.log);
     return NO_EXTRACTION;
   }
 

@@ -18,6 +18,7 @@ import type { Clock } from '../clock.ts';
 import type { Item, Post } from '../types.ts';
 import { StoreError } from '../errors.ts';
 import { sqliteAccess, type SqliteKeyvAccess } from '../../storage/keyv.ts';
+import { valuesPlaceholders } from '../../storage/db.ts';
 import { anchors, fingerprint, hasDistinctiveTitle, sameStory, type StoryFingerprint } from './fingerprint.ts';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 30 * 86_400_000;
@@ -258,7 +259,7 @@ export class Deduper {
       for (let i = 0; i < entries.length; i += UPSERT_CHUNK) {
         const chunk = entries.slice(i, i + UPSERT_CHUNK);
         await sql.query(
-          `INSERT INTO ${sql.table} (key, value) VALUES ${new Array<string>(chunk.length).fill('(?, ?)').join(', ')}
+          `INSERT INTO ${sql.table} (key, value) VALUES ${valuesPlaceholders(chunk.length, 2)}
            ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
           ...chunk.flatMap((e) => [sql.prefix + e.key, JSON.stringify({ value: e.value })]),
         );

@@ -8,8 +8,7 @@ import type { Extraction, Item, Post } from '../types.ts';
 import type { Logger } from '../log.ts';
 import type { PostStore, NewPost } from '../../storage/posts.ts';
 import type { Deduper } from './dedupe.ts';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { describeError } from '../errors.ts';
+import { extractEach, extractSafely } from '../figures/enrich.ts';
 
 export interface IngestResult {
   /** newly stored, including syndicated copies (storyId !== id) */
@@ -34,8 +33,6 @@ export interface IngestDeps {
   /** Told when the extractor throws on an item; the item is stored without figures. */
   log?: Logger;
 }
-
-const NO_EXTRACTION: Extraction = { companies: [], figures: [] };
 
 export async function ingest(items: Item[], deps: IngestDeps): Promise<IngestResult> {
   if (items.length === 0) return { posts: [], seen: 0, duplicates: 0 };
@@ -82,30 +79,12 @@ export async function ingest(items: Item[], deps: IngestDeps): Promise<IngestRes
   });
 }
 
-/** Extraction takes ~0.25 ms a post: handing the event loop back this often lets SQLite's
- * completion callbacks (and anything else waiting, such as a bot command) run every few ms. */
-const YIELD_EVERY = 8;
-
 /** One extraction per item, in order: from the batch extractor (which starts at once), or
  * made here as they are asked for. */
 function extractAll(items: readonly Item[], deps: IngestDeps): AsyncIterable<Extraction> {
   const extract = deps.extract;
   if (typeof extract !== 'function') return extract.extractMany(items);
-  return (async function* () {
-    for (let n = 0; n < items.length; n++) {
-      if (n > 0 && n % YIELD_EVERY === 0) await yieldToEventLoop();
-      yield extractSafely(items[n]!, extract, deps.log);
-    }
-  })();
-}
-
-function extractSafely(item: Item, extract: (item: Item) => Extraction, log: Logger | undefined): Extraction {
-  try {
-    return extract(item);
-  } catch (error) {
-    log?.warn({ sourceId: item.sourceId, guid: item.guid, error: describeError(error) }, 'extraction failed; stored without figures');
-    return NO_EXTRACTION;
-  }
+  return extractEach(items, (item) => extractSafely(item, extract, deps.log));
 }
 
 function identity(item: Pick<Item, 'sourceId' | 'guid'>): string {
