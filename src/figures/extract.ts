@@ -179,8 +179,12 @@ function blank(m: string): string {
  * common pass lean. */
 const DIVIDEND_RE = /(?<![\d.])10\s?股?\s?(?:[转送增派]\s?\d+(?:\.\d+)?\s?(?:元|股)?\s?)+/gu;
 
+/** What any URL or file name holds: most text holds none, and skips MASK_I_RE (whose file-name
+ * branch is tried at every run of word characters). */
+const MASK_I_HINT = /https?:|www\.|\/\/|\.(?:jpe?g|png|gif|webp|bmp|svg|pdf|docx?|xlsx?|html?|mp4)\b/i;
+
 function mask(text: string): string {
-  const masked = text.replace(MASK_I_RE, blank).replace(MASK_RE, blank);
+  const masked = (MASK_I_HINT.test(text) ? text.replace(MASK_I_RE, blank) : text).replace(MASK_RE, blank);
   return masked.includes('派') ? masked.replace(DIVIDEND_RE, blank) : masked;
 }
 

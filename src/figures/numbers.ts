@@ -107,7 +107,8 @@ const TAIL = String.raw`\s?([多余])?\s?(${MAGNITUDE_ALT})?\s?([多余])?\s?(?:
 const RANGE_TAIL = String.raw`(?:\s?(?:-|~|至|到)\s?\d+(?:\.\d+)?\s?(?:${MAGNITUDE_ALT})?\s?(?:%|${CURRENCY_ALT}|${COUNT_UNITS})?(?:\s?\/\s?\S)?)?`;
 
 const QUANTITY_RE = new RegExp(NUM + TAIL, 'gu');
-const RANGE_RE = new RegExp('^' + RANGE_TAIL, 'u');
+/** RANGE_TAIL right where a quantity ends (sticky: no slice of the text per quantity). */
+const RANGE_AT = new RegExp(RANGE_TAIL, 'uy');
 const SINGLE_RE = new RegExp('^' + String.raw`(\d+)(\.\d+)?` + TAIL, 'u');
 /** Magnitude words standing alone as an amount: `突破千亿`, `超过万亿`, `上亿元收入`. */
 const BARE_MAGNITUDE_RE = new RegExp(String.raw`(?<![\d一二三四五六七八九十数几百千万亿两])(上)?(万亿|千亿|百亿|十亿|亿)(${CURRENCY_ALT})?(?![\d多余])`, 'gu');
@@ -122,12 +123,13 @@ export function scanQuantities(text: string): Quantity[] {
   for (let m = QUANTITY_RE.exec(text); m; m = QUANTITY_RE.exec(text)) {
     const [whole, minus, intPart, frac, , mag, , pctUnit, currencyWord, countUnit, foreignUnit, chengUnit] = m;
     if (whole.trim() === '') continue;
-    const base = Number((intPart ?? '').replace(/,/g, '') + (frac ?? ''));
+    const digits = intPart ?? '';
+    const base = Number((digits.includes(',') ? digits.replace(/,/g, '') : digits) + (frac ?? ''));
     if (!Number.isFinite(base)) continue;
     const scale = mag ? (MAGNITUDE[mag] ?? 1) : 1;
     let kind: QuantityKind;
     // toPrecision(15) drops the binary noise of 1.12 × 1e8 = 112000000.00000001.
-    let value = Number((base * scale).toPrecision(15));
+    let value = scale === 1 ? base : Number((base * scale).toPrecision(15));
     let currency: string | undefined;
     let unitWord: string | undefined;
     if (pctUnit) {
@@ -156,7 +158,8 @@ export function scanQuantities(text: string): Quantity[] {
     let end = m.index + whole.length;
     // Trailing spaces the tail allowed but did not use belong to the gap, not the number.
     while (end > m.index && text[end - 1] === ' ') end--;
-    const range = RANGE_RE.exec(text.slice(end, end + 40));
+    RANGE_AT.lastIndex = end;
+    const range = RANGE_AT.exec(text);
     let upperValue: number | undefined;
     if (range && range[0].trim() && kind !== 'plain' && kind !== 'foreign') {
       // `32%至34%` is a range; `增长12%至30亿元` is a change and then a new level.
