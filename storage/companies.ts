@@ -26,11 +26,11 @@ export class CompanyStore {
     if (clean.length === 0) return;
     const at = this.now().getTime();
     try {
-      await this.db.transaction(async (db) => {
-        for (const p of clean) {
-          await db.run('INSERT INTO learned_companies (name, code, learned_at) VALUES (?, ?, ?) ON CONFLICT (name, code) DO NOTHING', [p.name, p.code, at]);
-        }
-      });
+      await this.db.insertValues(
+        'INSERT INTO learned_companies (name, code, learned_at)',
+        clean.map((p) => [p.name, p.code, at]),
+        'ON CONFLICT (name, code) DO NOTHING',
+      );
     } catch (error) {
       throw new StoreError(`cannot save ${clean.length} learned company codes`, { path: this.db.path, count: clean.length }, { cause: error });
     }

@@ -11,9 +11,23 @@ import { MIGRATIONS, type Migration } from './migrations/index.ts';
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Params = SqlValue[] | Record<string, SqlValue>;
 
-/** `(?, ?), (?, ?)`: the placeholders of a multi-row VALUES. */
-export function valuesPlaceholders(rows: number, width: number): string {
-  return new Array<string>(rows).fill(`(${new Array<string>(width).fill('?').join(', ')})`).join(', ');
+/** Db.insertValues over any way of running a statement (the Keyv store's own connection too). */
+export async function insertValuesWith<T>(
+  query: (sql: string, params: SqlValue[]) => Promise<T[]>,
+  head: string,
+  rows: readonly SqlValue[][],
+  tail = '',
+): Promise<T[]> {
+  const returned: T[] = [];
+  if (rows.length === 0) return returned;
+  const width = rows[0]!.length;
+  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_BOUND_PARAMETERS / width)));
+  const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    returned.push(...(await query(`${head} VALUES ${new Array<string>(chunk.length).fill(tuple).join(', ')} ${tail}`, chunk.flat())));
+  }
+  return returned;
 }
 
 /** Bound values per statement of insertValues, under SQLite's 32,766. */
@@ -83,17 +97,9 @@ export class Db {
    * parse each row's JSON once per column. Each statement binds at most MAX_BOUND_PARAMETERS
    * values (SQLite allows 32,766). `head` is `INSERT INTO t (a, b)`, `tail` what follows the
    * values (`ON CONFLICT …`, `RETURNING …`); the rows returned, if any, are collected. */
-  async insertValues<T = Record<string, unknown>>(head: string, rows: readonly SqlValue[][], tail = ''): Promise<T[]> {
-    const returned: T[] = [];
-    if (rows.length === 0) return returned;
-    const width = rows[0]!.length;
-    const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_BOUND_PARAMETERS / width)));
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      // all() gives the RETURNING rows when the tail asks for them, and none otherwise.
-      returned.push(...(await this.all<T>(`${head} VALUES ${valuesPlaceholders(chunk.length, width)} ${tail}`, chunk.flat())));
-    }
-    return returned;
+  insertValues<T = Record<string, unknown>>(head: string, rows: readonly SqlValue[][], tail = ''): Promise<T[]> {
+    // all() gives the RETURNING rows when the tail asks for them, and none otherwise.
+    return insertValuesWith((sql, params) => this.all<T>(sql, params), head, rows, tail);
   }
 
   /** Runs `work` inside BEGIN IMMEDIATE … COMMIT. Transactions are serialised on this

@@ -18,10 +18,9 @@ import type { Clock } from '../clock.ts';
 import type { Item, Post } from '../types.ts';
 import { StoreError } from '../errors.ts';
 import { sqliteAccess, type SqliteKeyvAccess } from '../../storage/keyv.ts';
-import { valuesPlaceholders } from '../../storage/db.ts';
+import { insertValuesWith } from '../../storage/db.ts';
 import { anchors, fingerprint, hasDistinctiveTitle, sameStory, type StoryFingerprint } from './fingerprint.ts';
 
-export const DEFAULT_DEDUPE_WINDOW_MS = 30 * 86_400_000;
 /** Stories kept per title or anchor key: a boilerplate anchor shared by a whole outlet must
  * not grow a list without bound, and the newest stories are the likely originals. */
 const LIST_CAP = 8;
@@ -32,8 +31,6 @@ const MAX_CANDIDATES = 8;
 const CHUNK = 500;
 /** Keys per statement when reading and writing the SQL directly: bounds the JSON text. */
 const SQL_CHUNK = 5000;
-/** Entries per upsert statement: two bound values each, well under SQLite's 32,766. */
-const UPSERT_CHUNK = 1000;
 const MAX_PENDING = 20_000;
 
 export interface Classified {
@@ -106,16 +103,9 @@ export class Deduper {
     const now = this.clock.now().getTime();
     const identities = items.map(identity);
     const seenKeys = identities.map(seenKeyOf);
-    const stored = await this.read<SeenEntry>(seenKeys, now);
-    const inBatch = new Set<string>();
+    const unseenIndexes = await this.unseenIndexes(seenKeys, now);
     const unseen: { index: number; fp: StoryFingerprint; keys: string[] }[] = [];
     if (this.pending.size > MAX_PENDING) this.pending.clear();
-    const unseenIndexes: number[] = [];
-    seenKeys.forEach((key, index) => {
-      if (stored.has(key) || inBatch.has(key)) return;
-      inBatch.add(key);
-      unseenIndexes.push(index);
-    });
     const seen = items.length - unseenIndexes.length;
     onFresh?.(unseenIndexes.map((index) => items[index]!));
     for (const index of unseenIndexes) {
@@ -158,6 +148,25 @@ export class Deduper {
       fresh.push({ item: items[index]!, storyOf, sameBatchAs });
     });
     return { fresh, seen };
+  }
+
+  /** The items not seen before (nor earlier in this batch), in order: classify's first step
+   * alone, one read, for a caller that only needs to know which items are new. */
+  async unseen(items: Item[]): Promise<Item[]> {
+    const indexes = await this.unseenIndexes(items.map(identity).map(seenKeyOf), this.clock.now().getTime());
+    return indexes.map((index) => items[index]!);
+  }
+
+  private async unseenIndexes(seenKeys: string[], now: number): Promise<number[]> {
+    const stored = await this.read<SeenEntry>(seenKeys, now);
+    const inBatch = new Set<string>();
+    const out: number[] = [];
+    seenKeys.forEach((key, index) => {
+      if (stored.has(key) || inBatch.has(key)) return;
+      inBatch.add(key);
+      out.push(index);
+    });
+    return out;
   }
 
   /** Records stored posts: every post as seen, and each new story's fingerprint (a copy
@@ -255,15 +264,13 @@ export class Deduper {
         await this.keyv.setMany(entries);
         return;
       }
-      // One multi-row upsert per chunk instead of one statement (and one commit) per key.
-      for (let i = 0; i < entries.length; i += UPSERT_CHUNK) {
-        const chunk = entries.slice(i, i + UPSERT_CHUNK);
-        await sql.query(
-          `INSERT INTO ${sql.table} (key, value) VALUES ${valuesPlaceholders(chunk.length, 2)}
-           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          ...chunk.flatMap((e) => [sql.prefix + e.key, JSON.stringify({ value: e.value })]),
-        );
-      }
+      // Multi-row upserts instead of one statement (and one commit) per key.
+      await insertValuesWith(
+        (statement, params) => sql.query(statement, ...params),
+        `INSERT INTO ${sql.table} (key, value)`,
+        entries.map((e) => [sql.prefix + e.key, JSON.stringify({ value: e.value })]),
+        'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      );
     } catch (error) {
       throw new StoreError('cannot write the dedupe memory', {}, { cause: error });
     }

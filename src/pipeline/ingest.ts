@@ -44,8 +44,8 @@ export async function ingest(items: Item[], deps: IngestDeps): Promise<IngestRes
       extractions = extractAll(freshItems, deps)[Symbol.asyncIterator]();
     });
     const next = async (): Promise<Extraction> => {
-      extractions ??= extractAll(fresh.map((f) => f.item), deps)[Symbol.asyncIterator]();
-      const result = await extractions.next();
+      // classify() always tells onFresh before it returns.
+      const result = await extractions!.next();
       if (result.done) throw new Error('the extractor gave fewer extractions than items');
       return result.value;
     };

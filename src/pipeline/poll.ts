@@ -145,8 +145,7 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollRe
 async function withArticleText(items: Item[], source: Source, deps: PollDeps, report: PollReport): Promise<Item[]> {
   const selector = source.contentSelector;
   if (!selector) return items;
-  const { fresh } = await deps.deduper.classify(items);
-  const wanted = new Set(fresh.map((f) => f.item));
+  const wanted = new Set(await deps.deduper.unseen(items));
   const out = [...items];
   const limit = Math.max(1, deps.articleConcurrency ?? 2);
   let cursor = 0;
