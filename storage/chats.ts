@@ -2,7 +2,7 @@
 // planner read `activeSubscribers()`; the sender deactivates chats that blocked the bot and
 // follows group → supergroup migrations.
 
-import type { Chat, Lang, Subscription, SubscriptionKind } from '../src/types.ts';
+import type { Chat, DeliveryMode, Lang, Subscription, SubscriptionKind } from '../src/types.ts';
 import { StoreError } from '../src/errors.ts';
 import type { Db } from './db.ts';
 
@@ -126,13 +126,19 @@ export class ChatStore {
   }
 
   /** Active chats with their subscriptions (the router's view). */
-  async activeSubscribers(): Promise<{ chat: Chat; subscriptions: Subscription[] }[]> {
-    const chats = (await this.db.all<ChatRow>('SELECT * FROM chats WHERE active = 1 ORDER BY id')).map(toChat);
-    const rows = await this.db.all<{ chat_id: number; kind: SubscriptionKind; value: string }>(
-      'SELECT s.chat_id, s.kind, s.value FROM subscriptions s JOIN chats c ON c.id = s.chat_id WHERE c.active = 1',
+  /** Active chats with their subscriptions. `mode` and `keep` narrow the chats first, and
+   * only the kept chats' subscriptions are read: a digest tick every 30 s wants the few chats
+   * whose digest is due, not every subscription of every chat. */
+  async activeSubscribers(options: { mode?: DeliveryMode; keep?: (chat: Chat) => boolean } = {}): Promise<{ chat: Chat; subscriptions: Subscription[] }[]> {
+    const rows = await this.db.all<ChatRow>(`SELECT * FROM chats WHERE active = 1${options.mode ? ' AND mode = ?' : ''} ORDER BY id`, options.mode ? [options.mode] : []);
+    const chats = rows.map(toChat).filter((chat) => options.keep?.(chat) ?? true);
+    if (chats.length === 0) return [];
+    const subscriptions = await this.db.all<{ chat_id: number; kind: SubscriptionKind; value: string }>(
+      'SELECT chat_id, kind, value FROM subscriptions WHERE chat_id IN (SELECT value FROM json_each(?)) ORDER BY chat_id, kind, value',
+      [JSON.stringify(chats.map((c) => c.id))],
     );
     const byChat = new Map<number, Subscription[]>();
-    for (const r of rows) {
+    for (const r of subscriptions) {
       let list = byChat.get(r.chat_id);
       if (!list) byChat.set(r.chat_id, (list = []));
       list.push({ chatId: r.chat_id, kind: r.kind, value: r.value });

@@ -37,7 +37,7 @@ export class InstantDelivery {
   async deliverNewPosts(posts: Post[], options: { backlog: boolean }): Promise<number> {
     if (options.backlog || posts.length === 0) return 0;
     const { chats, outbox, clock, log } = this.deps;
-    const subscribers = (await chats.activeSubscribers()).filter((s) => s.chat.mode === 'instant');
+    const subscribers = await chats.activeSubscribers({ mode: 'instant' });
     const routed = routePosts(posts, subscribers);
     if (routed.size === 0) return 0;
     const names = await sourceNames(this.deps.sources);

@@ -81,10 +81,15 @@ export class DigestPlanner implements DigestService {
     const { chats, outbox, posts, log } = this.deps;
     const graceMs = this.deps.graceMs ?? DEFAULT_DIGEST_GRACE_MS;
     const due: { subscriber: Subscriber; day: string }[] = [];
-    for (const subscriber of await chats.activeSubscribers()) {
-      if (!subscriber.subscriptions.length) continue;
-      const day = dueDigestDate(subscriber.chat, now, graceMs);
-      if (day) due.push({ subscriber, day });
+    // Only chats whose digest is due have their subscriptions read.
+    const dueDays = new Map<number, string>();
+    const keep = (chat: Chat) => {
+      const day = dueDigestDate(chat, now, graceMs);
+      if (day) dueDays.set(chat.id, day);
+      return day !== null;
+    };
+    for (const subscriber of await chats.activeSubscribers({ mode: 'digest', keep })) {
+      if (subscriber.subscriptions.length) due.push({ subscriber, day: dueDays.get(subscriber.chat.id)! });
     }
     if (!due.length) return 0;
     const planned = await outbox.plannedDigests([...new Set(due.map((d) => d.day))]);
