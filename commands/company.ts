@@ -11,6 +11,7 @@ import { encodeCallback } from './callback-data.ts';
 import { clip, esc, joinWithin, link, localTime } from './html.ts';
 import { plain, reply, type Keyboard, type Request, type StoredFigure } from './common.ts';
 import { companyChoices } from './subscribe.ts';
+import { sameSubject } from '../src/figures/subject.ts';
 
 const FIGURE_PERIODS = 3;
 const FIGURES_PER_PERIOD = 4;
@@ -76,7 +77,7 @@ export function figuresByPeriod(figures: readonly StoredFigure[], company: strin
     .map(([period, list]) => {
       const byRecency = [...list].sort((a, b) => b.published.getTime() - a.published.getTime());
       const chosen = headlineFigures(byRecency, { max: FIGURES_PER_PERIOD, company });
-      const about = (subject: string | null) => !subject || subject.includes(company) || company.includes(subject);
+      const about = (subject: string | null) => sameSubject(subject, company);
       return formatHeadline(
         period,
         chosen.map((f) => ({ ...f, period: null, subject: about(f.subject) ? null : f.subject })),

@@ -8,16 +8,15 @@
 // and a chat collects the lists its subscriptions name.
 
 import type { Chat, Post, Subscription } from '../types.ts';
+import { normaliseForSearch } from '../../storage/search-query.ts';
 
 export interface Subscriber {
   chat: Chat;
   subscriptions: Subscription[];
 }
 
-/** Full-width letters and digits folded to ASCII, lower case: `ＢＹＤ` finds `byd`. */
-function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
-}
+/** Full-width letters and digits folded to ASCII, lower case: `ＢＹＤ` finds `byd` (as search does). */
+const fold = normaliseForSearch;
 
 class PostIndex {
   private readonly bySource = new Map<string, number[]>();

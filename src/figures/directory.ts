@@ -449,11 +449,6 @@ export class CompanyDirectory {
     return out;
   }
 
-  /** True when an alias is also a common word and wants context (`苹果`, `理想`). */
-  isWeakAlias(alias: string): boolean {
-    return this.base.weak.has(foldText(alias));
-  }
-
   private put(company: Company): void {
     this.overlay.set(company.id, company);
     // Updated in place: rebuilding it per learned pair made replaying the learned pairs at

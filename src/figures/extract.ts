@@ -30,6 +30,7 @@ import {
   type PeriodContext,
   type PeriodMention,
 } from './periods.ts';
+import { sameSubject } from './subject.ts';
 import {
   EVENT_METRICS,
   METRIC_UNIT,
@@ -1296,8 +1297,7 @@ function close(a: number, b: number, tolerance = 0.005): boolean {
 }
 
 function subjectsCompatible(a: Figure, b: Figure): boolean {
-  if (!a.subject || !b.subject) return true;
-  return a.subject.includes(b.subject) || b.subject.includes(a.subject);
+  return sameSubject(a.subject, b.subject);
 }
 
 function companyOf(subject: string | null, companies: string[]): string | null {

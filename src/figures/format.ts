@@ -2,6 +2,7 @@
 // an ISO code and M/B. Pure; the digest and alert builders call these.
 
 import type { Figure, FigureChange, Metric } from '../types.ts';
+import { sameSubject } from './subject.ts';
 
 type Lang = 'zh' | 'en';
 
@@ -126,8 +127,7 @@ export function formatFigure(figure: Figure, lang: Lang): string {
 
 /** True when a figure's subject adds nothing to the company name the line starts with. */
 function subjectIsCompany(subject: string | null, company: string): boolean {
-  if (!subject) return true;
-  return subject.includes(company) || company.includes(subject);
+  return sameSubject(subject, company);
 }
 
 /** '青云科技 · 2021 营收 4.24亿元 · 研发投入 1.34亿元（同比 +78.23%）· 2022Q1 毛利率 10.02%（同比 +11.93pp）'.

@@ -2,6 +2,7 @@
 // one-line digest wants the company's main results for the latest period it reports.
 
 import type { Figure, Metric } from '../types.ts';
+import { sameSubject } from './subject.ts';
 
 /** Lower rank = shown first when choosing. Results that define a report come before detail. */
 const METRIC_RANK: Record<Metric, number> = {
@@ -40,8 +41,7 @@ export function periodEnd(period: string | null): number {
 }
 
 function aboutCompany(figure: Figure, company: string | undefined): boolean {
-  if (!company || !figure.subject) return true;
-  return figure.subject.includes(company) || company.includes(figure.subject);
+  return sameSubject(figure.subject, company);
 }
 
 /** The 3–5 figures (at most `max`, default 5) a digest line shows, in display order.

@@ -5,6 +5,9 @@
 import sanitize from 'sanitize-html';
 import { htmlToText } from '../text/html-text.ts';
 
+/** Link schemes kept, by sanitize-html and by the fast path alike (they must agree). */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
+
 const ALLOWED_TAGS = [
   'p', 'div', 'span', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code',
   'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
@@ -60,7 +63,7 @@ export function sanitizeFully(html: string, baseUrl: string): string {
       td: ['colspan', 'rowspan'],
       th: ['colspan', 'rowspan'],
     },
-    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemes: [...LINK_SCHEMES],
     allowedSchemesByTag: { img: ['http', 'https'] },
     allowProtocolRelative: false,
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'template', 'title', 'head', 'object', 'svg'],
@@ -94,7 +97,6 @@ const SIMPLE_BLOCK = new Set(['p', 'div']);
 // `<tag>`, `<a href="…">`, `<br/>`, `</tag>`: names of letters and digits, one double-quoted
 // href without spaces, `<` or `>`.
 const SIMPLE_TAG = /<(?:\/([a-zA-Z][a-zA-Z\d]*)\s*|([a-zA-Z][a-zA-Z\d]*)(?:\s+href="([^"\s<>]*)")?\s*(\/)?)>/y;
-const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
 
 /** The sanitised HTML when `html` is simple enough to copy, else null. */
 export function sanitizeSimple(html: string, baseUrl: string): string | null {
