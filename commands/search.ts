@@ -4,8 +4,7 @@
 
 import type { Lang, Post, SearchHit } from '../src/types.ts';
 import type { Messages } from '../src/i18n.ts';
-import { headlineFigures } from '../src/figures/headline.ts';
-import { formatFigure, formatHeadline } from '../src/figures/format.ts';
+import { headlineLine } from '../src/delivery/format.ts';
 import { describeError } from '../src/errors.ts';
 import { trimSearchQuery, MAX_QUERY_CHARS } from './args.ts';
 import { searchPageData } from './callback-data.ts';
@@ -65,11 +64,7 @@ function hitLines(post: Post, snippet: string, rank: number, input: SearchPageIn
 
 /** The post's headline figures as one line, led by the company they are about. */
 export function figureLine(post: Post, lang: Lang, max = 3): string {
-  const company = post.companies[0]?.name;
-  const figures = headlineFigures(post.figures, { max, company });
-  if (!figures.length) return '';
-  const line = company ? formatHeadline(company, figures, lang) : figures.map((f) => formatFigure(f, lang)).join(' · ');
-  return clip(line, 300);
+  return clip(headlineLine(post.companies[0], post.figures, lang, max) ?? '', 300);
 }
 
 /** The store marks matched terms 【like this】 for the terminal; Telegram shows them bold. */

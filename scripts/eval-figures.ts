@@ -1,16 +1,18 @@
-// `npm run eval:figures -- <dir> [--json]`: scores the figure extractor (and, when the company
-// finder exists, company recall) against `<dir>/gold.jsonl` and the articles it names.
+// `npm run eval:figures -- <dir> [--json]`: scores the figure extractor and the company finder
+// against `<dir>/gold.jsonl` and the articles it names.
 // The shell around src/figures/eval.ts: reads files, runs the extractor, prints.
 
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { extractFigures, type ArticleInput } from '../src/figures/extract.ts';
+import { findCompanies } from '../src/figures/companies.ts';
+import { CompanyDirectory } from '../src/figures/directory.ts';
 import { scoreFigures, type EvalReport, type GoldArticle, type Prediction } from '../src/figures/eval.ts';
 import { formatFigure } from '../src/figures/format.ts';
 import { parseFrontMatter } from '../src/text/front-matter.ts';
 import { htmlToText } from '../src/text/html-text.ts';
-import type { CompanyRef, Figure } from '../src/types.ts';
+import type { Figure } from '../src/types.ts';
 
 export interface CorpusArticle {
   gold: GoldArticle;
@@ -39,41 +41,18 @@ export async function loadCorpus(dir: string): Promise<CorpusArticle[]> {
   return out;
 }
 
-type CompanyFinder = (input: ArticleInput) => CompanyRef[];
-
-/** The company finder of src/figures/companies.ts when it is there; null otherwise. */
-export async function loadCompanyFinder(): Promise<CompanyFinder | null> {
-  try {
-    const companies = (await import('../src/figures/companies.ts')) as Record<string, unknown>;
-    const directoryModule = (await import('../src/figures/directory.ts')) as Record<string, unknown>;
-    const find = companies.findCompanies;
-    const Directory = directoryModule.CompanyDirectory as { default?: () => unknown } | undefined;
-    if (typeof find !== 'function' || typeof Directory?.default !== 'function') return null;
-    const directory = Directory.default();
-    return (input) => {
-      const result = (find as (i: ArticleInput, d: unknown) => unknown)(input, directory);
-      if (Array.isArray(result)) return result as CompanyRef[];
-      const list = (result as { companies?: CompanyRef[] } | null)?.companies;
-      return Array.isArray(list) ? list : [];
-    };
-  } catch {
-    return null;
-  }
-}
-
-export async function evaluate(dir: string): Promise<{ report: EvalReport; companiesAvailable: boolean }> {
+export async function evaluate(dir: string): Promise<{ report: EvalReport }> {
   const corpus = await loadCorpus(dir);
-  const findCompanies = await loadCompanyFinder();
+  const directory = CompanyDirectory.default();
   const predictions: Prediction[] = corpus.map(({ gold, input }) => {
-    const companies = findCompanies ? findCompanies(input) : [];
+    const { companies } = findCompanies(input, directory);
     return { file: gold.file, companies, figures: extractFigures(input, { companies }) };
   });
   const report = scoreFigures(
     corpus.map((c) => c.gold),
     predictions,
   );
-  if (!findCompanies) report.companyRecall = null;
-  return { report, companiesAvailable: findCompanies !== null };
+  return { report };
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

@@ -66,13 +66,13 @@ function companyLabel(company: CompanyRef): string {
 }
 
 /** The headline figures line for a post or a company group, plain text (caller escapes). */
-function headlineLine(company: CompanyRef | undefined, figures: Figure[], lang: Lang): string | null {
+export function headlineLine(company: CompanyRef | undefined, figures: Figure[], lang: Lang, max = MAX_HEADLINE_FIGURES): string | null {
   if (!figures.length) return null;
   if (company) {
-    const chosen = headlineFigures(figures, { max: MAX_HEADLINE_FIGURES, company: company.name });
+    const chosen = headlineFigures(figures, { max, company: company.name });
     return chosen.length ? formatHeadline(company.name, chosen, lang) : null;
   }
-  const chosen = headlineFigures(figures, { max: MAX_HEADLINE_FIGURES });
+  const chosen = headlineFigures(figures, { max });
   return chosen.length ? chosen.map((f) => formatFigure(f, lang)).join(' · ') : null;
 }
 
