@@ -78,6 +78,9 @@ export class Deduper {
    * (bounded: items classified but never stored must not pile up). */
   private readonly pending = new Map<string, Pending>();
   private bulk: Promise<SqliteKeyvAccess | undefined> | undefined;
+  /** The title and anchor lists the last classify read (keys asked for, entries found), for
+   * the remember that follows it. */
+  private listsRead: { keys: Set<string>; found: Map<string, ListEntry> } | null = null;
 
   constructor(
     private readonly keyv: Keyv,
@@ -116,7 +119,9 @@ export class Deduper {
       unseen.push({ index, fp, keys });
     }
 
-    const lists = await this.read<ListEntry>([...new Set(unseen.flatMap((u) => u.keys))], now);
+    const listKeys = [...new Set(unseen.flatMap((u) => u.keys))];
+    const lists = await this.read<ListEntry>(listKeys, now);
+    this.listsRead = { keys: new Set(listKeys), found: lists };
     const candidatesOf = unseen.map((u) => rankCandidates(u.keys.map((key) => lists.get(key)?.i ?? [])));
     const records = await this.read<FingerprintEntry>([...new Set(candidatesOf.flat())].map(storyKey), now);
     const known = new Map([...records].map(([key, entry]) => [key, fromEntry(entry)]));
@@ -192,7 +197,12 @@ export class Deduper {
         else additions.set(key, [post.id]);
       }
     }
-    const current = await this.read<ListEntry>([...additions.keys()], now);
+    // The lists classify just read are current: ingest runs classify and remember inside one
+    // exclusive() section, and only remember writes them. Only keys it did not read are read.
+    const known = this.listsRead;
+    this.listsRead = null;
+    const current = await this.read<ListEntry>([...additions.keys()].filter((key) => !known?.keys.has(key)), now);
+    if (known) for (const [key, entry] of known.found) if (additions.has(key)) current.set(key, entry);
     for (const [key, ids] of additions) {
       // Newest first: this batch's stories (latest last in `ids`), then those stored before.
       const merged = [...new Set([...ids.slice(-LIST_CAP).reverse(), ...(current.get(key)?.i ?? [])])].slice(0, LIST_CAP);
